@@ -1,0 +1,40 @@
+//! gc-api: the heap contract of Heaplab.
+//!
+//! Traits and plain data shared by the collectors, the VM and the JITs:
+//!
+//! * [`object`]: object references, the shared two-word header, slots;
+//! * [`binding`]: what the VM implements (object size, scanning, copying,
+//!   roots, weak processing) — collectors are written against it;
+//! * [`heap`]: what a collector implements ([`Heap`]) and publishes
+//!   ([`Capabilities`]);
+//! * [`options`], [`stats`]: the option set and the counters every collector
+//!   shares, so the harness parses one format;
+//! * [`jit`]: fast-path descriptors for the JIT, as data;
+//! * [`verify`]: the `--verify-heap` walk every collector uses;
+//! * [`none`]: the never-collecting baseline heap (`--gc=none`);
+//! * [`mock`]: a mock VM and a conformance kit for collector unit tests.
+//!
+//! No collection algorithm lives here.
+
+pub mod binding;
+pub mod heap;
+pub mod jit;
+pub mod mock;
+pub mod none;
+pub mod object;
+pub mod options;
+pub mod stats;
+pub mod verify;
+
+pub use binding::{
+    retain_children, RootPrecision, RootVisitor, SlotVisitor, VmBinding, WeakContext,
+};
+pub use heap::{
+    fatal_out_of_memory, AllocKind, BarrierKind, Capabilities, CollectReason, Heap, OutOfMemory,
+    EXIT_OUT_OF_MEMORY,
+};
+pub use jit::JitDescriptor;
+pub use object::{align_up, ObjectRef, Slot, HEADER_BYTES, OBJECT_ALIGN};
+pub use options::{parse_size, GcOptions, OptionError};
+pub use stats::{GcStats, PauseKind, PauseRecord};
+pub use verify::{verify_heap, VerifyObject, VerifyReport};
