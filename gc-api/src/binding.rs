@@ -7,6 +7,7 @@
 //! never learn the VM's object layouts or run Python code.
 
 use crate::object::{ObjectRef, Slot};
+use crate::verify::VerifyObject;
 
 /// Receives each reference slot of an object during a scan.
 pub trait SlotVisitor {
@@ -51,9 +52,24 @@ pub enum RootPrecision {
 
 /// What the VM implements so a collector can trace, copy and finalize its
 /// objects.
-pub trait VmBinding {
-    /// Bytes occupied by `o`, header included, a multiple of 8.
-    fn object_size(&self, o: ObjectRef) -> usize;
+///
+/// [`VerifyObject`] is a supertrait (all its methods have defaults) so that
+/// every collector can run [`crate::verify_heap`] from `collect` under
+/// `--verify-heap` without a wider bound on the [`crate::Heap`] methods.
+pub trait VmBinding: VerifyObject {
+    /// Bytes occupied by `o`, header included, a multiple of 8, computed from
+    /// the object alone (its header and payload), without the VM instance.
+    ///
+    /// Moving collectors need it inside [`WeakContext::retain`], where the VM
+    /// is mutably borrowed by [`VmBinding::process_weak`] but a retained
+    /// object must be given its new address at once.
+    fn object_size_static(o: ObjectRef) -> usize;
+
+    /// Bytes occupied by `o`, header included, a multiple of 8. Must agree
+    /// with [`VmBinding::object_size_static`] (the default).
+    fn object_size(&self, o: ObjectRef) -> usize {
+        Self::object_size_static(o)
+    }
 
     /// Visits every reference slot of `o` exactly once. Slots holding
     /// non-reference values (small ints, None, null) are not visited.
@@ -103,6 +119,11 @@ pub trait WeakContext {
     /// Keeps `o` (and, once the collector completes the closure, everything
     /// it reaches) alive. Returns the object's address after the collection.
     /// The VM returns `true` from `process_weak` to see the closure finished.
+    ///
+    /// A moving collector may make the copy only after `process_weak`
+    /// returns (so it can call [`VmBinding::copy_object`]): until then the VM
+    /// reads and writes the object through `o`, which stays intact (changes
+    /// are carried over), and only stores the returned address.
     fn retain(&mut self, o: ObjectRef) -> ObjectRef;
 
     /// Retains the object in `slot` and writes its new address back.

@@ -27,14 +27,14 @@ pub mod stats;
 pub mod verify;
 
 pub use binding::{
-    retain_children, RootPrecision, RootVisitor, SlotVisitor, VmBinding, WeakContext,
+    RootPrecision, RootVisitor, SlotVisitor, VmBinding, WeakContext, retain_children,
 };
 pub use heap::{
-    fatal_out_of_memory, AllocKind, BarrierKind, Capabilities, CollectReason, Heap, OutOfMemory,
-    EXIT_OUT_OF_MEMORY,
+    AllocKind, BarrierKind, Capabilities, CollectReason, EXIT_OUT_OF_MEMORY, Heap, OutOfMemory,
+    fatal_out_of_memory,
 };
 pub use jit::JitDescriptor;
-pub use object::{align_up, ObjectRef, Slot, HEADER_BYTES, OBJECT_ALIGN};
-pub use options::{parse_size, GcOptions, OptionError};
+pub use object::{HEADER_BYTES, OBJECT_ALIGN, ObjectRef, Slot, align_up};
+pub use options::{GcOptions, OptionError, parse_size};
 pub use stats::{GcStats, PauseKind, PauseRecord};
-pub use verify::{verify_heap, VerifyObject, VerifyReport};
+pub use verify::{VerifyObject, VerifyReport, verify_heap};

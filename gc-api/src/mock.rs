@@ -13,7 +13,7 @@
 
 use crate::binding::{RootPrecision, RootVisitor, SlotVisitor, VmBinding, WeakContext};
 use crate::heap::{AllocKind, Heap, OutOfMemory};
-use crate::object::{ObjectRef, Slot, HEADER_BYTES};
+use crate::object::{HEADER_BYTES, ObjectRef, Slot};
 use crate::verify::VerifyObject;
 use std::collections::{BTreeMap, HashMap};
 
@@ -307,7 +307,7 @@ impl Snapshot {
 }
 
 impl VmBinding for MockVm {
-    fn object_size(&self, o: ObjectRef) -> usize {
+    fn object_size_static(o: ObjectRef) -> usize {
         let (s, d) = Self::fields(o);
         Self::size_of(s, d)
     }

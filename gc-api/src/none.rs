@@ -6,13 +6,13 @@
 //! `--heap`: an allocation beyond the limit fails, and the VM raises
 //! `MemoryError`.
 
+use crate::RootPrecision;
 use crate::binding::VmBinding;
 use crate::heap::{AllocKind, BarrierKind, Capabilities, CollectReason, Heap, OutOfMemory};
 use crate::object::ObjectRef;
 use crate::options::{GcOptions, OptionError};
 use crate::stats::GcStats;
-use crate::RootPrecision;
-use std::alloc::{alloc_zeroed, dealloc, Layout};
+use std::alloc::{Layout, alloc_zeroed, dealloc};
 
 /// Default chunk size: large enough that chunk refills are rare.
 const CHUNK_BYTES: usize = 4 << 20;

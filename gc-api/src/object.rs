@@ -46,7 +46,7 @@ impl ObjectRef {
     #[inline]
     pub fn from_addr(addr: usize) -> Option<ObjectRef> {
         debug_assert!(
-            addr % OBJECT_ALIGN == 0,
+            addr & (OBJECT_ALIGN - 1) == 0,
             "misaligned object address {addr:#x}"
         );
         NonNull::new(addr as *mut u8).map(ObjectRef)
@@ -77,7 +77,7 @@ impl ObjectRef {
     /// Pointer to the word at `offset` bytes from the header.
     #[inline]
     pub fn word_ptr(self, offset: usize) -> *mut usize {
-        debug_assert!(offset % 8 == 0);
+        debug_assert!(offset & 7 == 0);
         (self.addr() + offset) as *mut usize
     }
 
