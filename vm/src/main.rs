@@ -1,1 +1,5 @@
-fn main() {}
+//! `heaplab`: run a Python program under a chosen collector.
+
+fn main() {
+    std::process::exit(vm::cli::main());
+}

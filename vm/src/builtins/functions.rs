@@ -1,0 +1,876 @@
+//! The functions of the `builtins` module.
+
+use super::types::collect_list;
+use super::*;
+use crate::bytecode::{BinOp, CmpOp};
+use crate::format as pyfmt;
+use crate::num;
+use crate::object::{self, Kind, field};
+use crate::ops::iterk;
+use crate::value::Value;
+use crate::vm::{Args, PyResult, Vm};
+use gc_api::Heap;
+use std::io::Write;
+
+pub(super) fn install<H: Heap>(vm: &mut Vm<H>) -> PyResult<()> {
+    let fns: &[(&'static str, crate::vm::NativeFn<H>)] = &[
+        ("print", print::<H>),
+        ("len", len::<H>),
+        ("repr", repr::<H>),
+        ("ascii", repr::<H>),
+        ("abs", abs::<H>),
+        ("min", min::<H>),
+        ("max", max::<H>),
+        ("sum", sum::<H>),
+        ("any", any::<H>),
+        ("all", all::<H>),
+        ("sorted", sorted::<H>),
+        ("reversed", reversed::<H>),
+        ("enumerate", enumerate::<H>),
+        ("zip", zip::<H>),
+        ("map", map::<H>),
+        ("filter", filter::<H>),
+        ("iter", iter::<H>),
+        ("next", next::<H>),
+        ("isinstance", isinstance::<H>),
+        ("issubclass", issubclass::<H>),
+        ("hasattr", hasattr::<H>),
+        ("getattr", getattr::<H>),
+        ("setattr", setattr::<H>),
+        ("delattr", delattr::<H>),
+        ("callable", callable::<H>),
+        ("id", id::<H>),
+        ("hash", hash::<H>),
+        ("chr", chr::<H>),
+        ("ord", ord::<H>),
+        ("hex", hex::<H>),
+        ("oct", oct::<H>),
+        ("bin", bin::<H>),
+        ("divmod", divmod::<H>),
+        ("pow", pow::<H>),
+        ("round", round::<H>),
+        ("globals", globals::<H>),
+        ("vars", vars::<H>),
+        ("dir", dir::<H>),
+        ("format", format::<H>),
+        ("__build_class__", build_class::<H>),
+        ("eval", eval::<H>),
+        ("exec", exec::<H>),
+        ("input", input::<H>),
+        ("locals", globals::<H>),
+    ];
+    for &(n, f) in fns {
+        // Re-read the dict each time: def_fn allocates, which may move it.
+        let b = vm.rt.globals_roots[ROOT_BUILTINS];
+        vm.def_fn(b, n, f);
+    }
+    Ok(())
+}
+
+fn print<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_kwargs(a, "print", &["sep", "end", "file", "flush"])?;
+    let sep = match vm.kwarg(a, "sep") {
+        Some(s) if !s.is_none() => vm.str_string(s)?,
+        _ => " ".to_string(),
+    };
+    let end = match vm.kwarg(a, "end") {
+        Some(s) if !s.is_none() => vm.str_string(s)?,
+        _ => "\n".to_string(),
+    };
+    let mut out = String::new();
+    for i in 0..a.n {
+        if i > 0 {
+            out.push_str(&sep);
+        }
+        let s = vm.str_string(vm.arg(a, i))?;
+        out.push_str(&s);
+    }
+    out.push_str(&end);
+    let file = vm.kwarg(a, "file");
+    match file {
+        Some(f) if !f.is_none() => {
+            if crate::modules::is_stderr(vm, f) {
+                vm.flush();
+                let _ = std::io::stderr().write_all(out.as_bytes());
+            } else if crate::modules::is_stdout(vm, f) {
+                let _ = vm.out.write_all(out.as_bytes());
+            } else {
+                let s = vm.new_str(&out)?;
+                let w = vm.intern("write");
+                let m = vm.getattr(f, w)?;
+                vm.call_values(m, &[s])?;
+            }
+        }
+        _ => {
+            let _ = vm.out.write_all(out.as_bytes());
+        }
+    }
+    if let Some(fl) = vm.kwarg(a, "flush") {
+        if vm.truthy(fl)? {
+            vm.flush();
+        }
+    }
+    Ok(Value::NONE)
+}
+
+fn len<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "len", 1, 1)?;
+    let v = vm.arg(a, 0);
+    match vm.len_opt(v)? {
+        Some(n) => vm.int_from_i64(n as i64),
+        None => {
+            let msg = format!("object of type '{}' has no len()", vm.type_name(v));
+            Err(vm.type_error(&msg))
+        }
+    }
+}
+
+fn repr<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "repr", 1, 1)?;
+    vm.repr(vm.arg(a, 0))
+}
+
+fn abs<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "abs", 1, 1)?;
+    let v = vm.arg(a, 0);
+    if num::is_int(v) {
+        return vm.new_int(num_traits::Signed::abs(&num::to_bigint(v)));
+    }
+    if v.is_obj() && object::kind(v.as_obj()) == Kind::Float {
+        return vm.new_float(object::float_of(v.as_obj()).abs());
+    }
+    if let Some(r) = vm.call_dunder(v, "__abs__", &[])? {
+        return Ok(r);
+    }
+    let msg = format!("bad operand type for abs(): '{}'", vm.type_name(v));
+    Err(vm.type_error(&msg))
+}
+
+fn min_max<H: Heap>(vm: &mut Vm<H>, a: Args, name: &str, op: CmpOp) -> PyResult {
+    vm.check_kwargs(a, name, &["key", "default"])?;
+    let key = vm.kwarg(a, "key").filter(|k| !k.is_none());
+    let default = vm.kwarg(a, "default");
+    let src = if a.n == 1 {
+        vm.arg(a, 0)
+    } else if a.n == 0 {
+        let msg = format!("{name} expected at least 1 argument, got 0");
+        return Err(vm.type_error(&msg));
+    } else {
+        vm.tuple_from_stack(a.base, a.n)?
+    };
+    let mark = vm.push(src);
+    let key_s = vm.push(key.unwrap_or(Value::NULL));
+    let best = vm.push(Value::NULL);
+    let best_key = vm.push(Value::NULL);
+    let it = vm.get_iter(vm.st(mark))?;
+    let its = vm.push(it);
+    while let Some(v) = vm.iter_next(its)? {
+        let vs = vm.push(v);
+        let k = if vm.st(key_s).is_null() {
+            v
+        } else {
+            vm.call_values(vm.st(key_s), &[v])?
+        };
+        let ks = vm.push(k);
+        let better = if vm.st(best).is_null() {
+            true
+        } else {
+            let r = vm.compare_op(op, vm.st(ks), vm.st(best_key))?;
+            vm.truthy(r)?
+        };
+        if better {
+            vm.set_st(best, vm.st(vs));
+            vm.set_st(best_key, vm.st(ks));
+        }
+        vm.truncate(vs);
+    }
+    let r = vm.st(best);
+    vm.truncate(mark);
+    if r.is_null() {
+        if let Some(d) = default {
+            return Ok(d);
+        }
+        let msg = format!("{name}() arg is an empty sequence");
+        return Err(vm.value_error(&msg));
+    }
+    Ok(r)
+}
+
+fn min<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    min_max(vm, a, "min", CmpOp::Lt)
+}
+
+fn max<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    min_max(vm, a, "max", CmpOp::Gt)
+}
+
+fn sum<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_kwargs(a, "sum", &["start"])?;
+    vm.check_count(a, "sum", 1, 2)?;
+    let start = if a.n == 2 {
+        vm.arg(a, 1)
+    } else {
+        vm.kwarg(a, "start").unwrap_or(Value::int(0))
+    };
+    if start.is_obj() && object::kind(start.as_obj()) == Kind::Str {
+        return Err(vm.type_error("sum() can't sum strings [use ''.join(seq) instead]"));
+    }
+    let acc = vm.push(start);
+    let it = vm.get_iter(vm.arg(a, 0))?;
+    let its = vm.push(it);
+    while let Some(v) = vm.iter_next(its)? {
+        let cur = vm.st(acc);
+        let r = if cur.is_int() && v.is_int() {
+            match cur
+                .as_int()
+                .checked_add(v.as_int())
+                .and_then(Value::try_int)
+            {
+                Some(x) => x,
+                None => vm.binary_op(BinOp::Add, cur, v, false)?,
+            }
+        } else {
+            vm.binary_op(BinOp::Add, cur, v, false)?
+        };
+        vm.set_st(acc, r);
+    }
+    let r = vm.st(acc);
+    vm.truncate(acc);
+    Ok(r)
+}
+
+fn any_all<H: Heap>(vm: &mut Vm<H>, a: Args, name: &str, want: bool) -> PyResult {
+    vm.check_args(a, name, 1, 1)?;
+    let it = vm.get_iter(vm.arg(a, 0))?;
+    let its = vm.push(it);
+    while let Some(v) = vm.iter_next(its)? {
+        if vm.truthy(v)? == want {
+            vm.truncate(its);
+            return Ok(Value::bool(want));
+        }
+    }
+    vm.truncate(its);
+    Ok(Value::bool(!want))
+}
+
+fn any<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    any_all(vm, a, "any", true)
+}
+
+fn all<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    any_all(vm, a, "all", false)
+}
+
+fn sorted<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_kwargs(a, "sorted", &["key", "reverse"])?;
+    vm.check_count(a, "sorted", 1, 1)?;
+    let l = collect_list(vm, vm.arg(a, 0))?;
+    let mark = vm.push(l);
+    let key = vm.kwarg(a, "key").unwrap_or(Value::NONE);
+    let rev = match vm.kwarg(a, "reverse") {
+        Some(r) => vm.truthy(r)?,
+        None => false,
+    };
+    vm.list_sort(l, key, rev)?;
+    let l = vm.st(mark);
+    vm.truncate(mark);
+    Ok(l)
+}
+
+fn reversed<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "reversed", 1, 1)?;
+    let v = vm.arg(a, 0);
+    if v.is_obj() && matches!(object::kind(v.as_obj()), Kind::List | Kind::Tuple) {
+        let n = vm.seq_len(v);
+        let it = vm.new_iter(iterk::REVERSED, v, Value::NULL, Value::NULL)?;
+        object::set_word(it.as_obj(), field::IT_INDEX, n);
+        return Ok(it);
+    }
+    if let Some(r) = vm.call_dunder(v, "__reversed__", &[])? {
+        return Ok(r);
+    }
+    let l = collect_list(vm, v)?;
+    let n = Vm::<H>::list_len(l);
+    let it = vm.new_iter(iterk::REVERSED, l, Value::NULL, Value::NULL)?;
+    object::set_word(it.as_obj(), field::IT_INDEX, n);
+    Ok(it)
+}
+
+fn enumerate<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_kwargs(a, "enumerate", &["start"])?;
+    vm.check_count(a, "enumerate", 1, 2)?;
+    let start = if a.n == 2 {
+        vm.arg(a, 1)
+    } else {
+        vm.kwarg(a, "start").unwrap_or(Value::int(0))
+    };
+    let it = vm.get_iter(vm.arg(a, 0))?;
+    vm.new_iter(iterk::ENUMERATE, it, start, Value::NULL)
+}
+
+fn zip<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_kwargs(a, "zip", &["strict"])?;
+    let mark = vm.rt.sp;
+    for i in 0..a.n {
+        let it = vm.get_iter(vm.arg(a, i))?;
+        vm.push(it);
+    }
+    let t = vm.tuple_from_stack(mark, a.n)?;
+    vm.truncate(mark);
+    vm.new_iter(iterk::ZIP, t, Value::NULL, Value::NULL)
+}
+
+fn map<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    if a.n < 2 {
+        return Err(vm.type_error("map() must have at least two arguments."));
+    }
+    if a.n == 2 {
+        let it = vm.get_iter(vm.arg(a, 1))?;
+        return vm.new_iter(iterk::MAP, it, vm.arg(a, 0), Value::NULL);
+    }
+    // map(f, a, b, ...) = starmap over zip.
+    let mark = vm.rt.sp;
+    for i in 1..a.n {
+        let it = vm.get_iter(vm.arg(a, i))?;
+        vm.push(it);
+    }
+    let t = vm.tuple_from_stack(mark, a.n - 1)?;
+    vm.truncate(mark);
+    let z = vm.new_iter(iterk::ZIP, t, Value::NULL, Value::NULL)?;
+    // IT_B = True: call f(*items) with each zipped tuple.
+    vm.new_iter(iterk::MAP, z, vm.arg(a, 0), Value::TRUE)
+}
+
+fn filter<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "filter", 2, 2)?;
+    let it = vm.get_iter(vm.arg(a, 1))?;
+    vm.new_iter(iterk::FILTER, it, vm.arg(a, 0), Value::NULL)
+}
+
+fn iter<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "iter", 1, 2)?;
+    if a.n == 2 {
+        return vm.new_iter(
+            iterk::CALL_SENTINEL,
+            vm.arg(a, 0),
+            vm.arg(a, 1),
+            Value::NULL,
+        );
+    }
+    vm.get_iter(vm.arg(a, 0))
+}
+
+fn next<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "next", 1, 2)?;
+    let it = vm.arg(a, 0);
+    if !(it.is_obj() && matches!(object::kind(it.as_obj()), Kind::Iter | Kind::Generator))
+        && vm.type_method(it, "__next__").is_none()
+    {
+        let msg = format!("'{}' object is not an iterator", vm.type_name(it));
+        return Err(vm.type_error(&msg));
+    }
+    match vm.iter_next(a.base)? {
+        Some(v) => Ok(v),
+        None => {
+            if a.n == 2 {
+                return Ok(vm.arg(a, 1));
+            }
+            Err(vm.raise_msg(T_STOP_ITERATION, ""))
+        }
+    }
+}
+
+/// `isinstance`/`issubclass` second argument: a class or a tuple of them.
+fn class_or_tuple<H: Heap>(
+    vm: &mut Vm<H>,
+    c: Value,
+    test: &dyn Fn(&Vm<H>, Value) -> bool,
+    name: &str,
+) -> PyResult<bool> {
+    if vm.is_class(c) {
+        return Ok(test(vm, c));
+    }
+    if c.is_obj() && object::kind(c.as_obj()) == Kind::Tuple {
+        for i in 0..object::array_len(c.as_obj()) {
+            let x = object::array_get(c.as_obj(), i);
+            if class_or_tuple(vm, x, test, name)? {
+                return Ok(true);
+            }
+        }
+        return Ok(false);
+    }
+    let msg = format!("{name}() arg 2 must be a type, a tuple of types, or a union");
+    Err(vm.type_error(&msg))
+}
+
+fn isinstance<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "isinstance", 2, 2)?;
+    let v = vm.arg(a, 0);
+    let r = class_or_tuple(vm, vm.arg(a, 1), &|vm, c| vm.isinstance(v, c), "isinstance")?;
+    Ok(Value::bool(r))
+}
+
+fn issubclass<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "issubclass", 2, 2)?;
+    let v = vm.arg(a, 0);
+    if !vm.is_class(v) {
+        return Err(vm.type_error("issubclass() arg 1 must be a class"));
+    }
+    let r = class_or_tuple(
+        vm,
+        vm.arg(a, 1),
+        &|vm, c| vm.is_subclass(v, c),
+        "issubclass",
+    )?;
+    Ok(Value::bool(r))
+}
+
+fn attr_name<H: Heap>(vm: &mut Vm<H>, v: Value, fname: &str) -> PyResult<u32> {
+    if v.is_obj() && object::kind(v.as_obj()) == Kind::Str {
+        let s = object::str_of(v.as_obj()).to_string();
+        Ok(vm.intern(&s))
+    } else {
+        let msg = format!(
+            "{fname}(): attribute name must be string, not '{}'",
+            vm.type_name(v)
+        );
+        Err(vm.type_error(&msg))
+    }
+}
+
+fn hasattr<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "hasattr", 2, 2)?;
+    let n = attr_name(vm, vm.arg(a, 1), "hasattr")?;
+    match vm.getattr_opt(vm.arg(a, 0), n) {
+        Ok(r) => Ok(Value::bool(r.is_some())),
+        Err(e) => {
+            if vm.isinstance_idx(vm.rt.exc, T_ATTRIBUTE_ERROR) {
+                vm.rt.exc = Value::NULL;
+                Ok(Value::FALSE)
+            } else {
+                Err(e)
+            }
+        }
+    }
+}
+
+fn getattr<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "getattr", 2, 3)?;
+    let n = attr_name(vm, vm.arg(a, 1), "getattr")?;
+    if a.n == 3 {
+        return match vm.getattr_opt(vm.arg(a, 0), n) {
+            Ok(Some(v)) => Ok(v),
+            Ok(None) => Ok(vm.arg(a, 2)),
+            Err(e) => {
+                if vm.isinstance_idx(vm.rt.exc, T_ATTRIBUTE_ERROR) {
+                    vm.rt.exc = Value::NULL;
+                    Ok(vm.arg(a, 2))
+                } else {
+                    Err(e)
+                }
+            }
+        };
+    }
+    vm.getattr(vm.arg(a, 0), n)
+}
+
+fn setattr<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "setattr", 3, 3)?;
+    let n = attr_name(vm, vm.arg(a, 1), "setattr")?;
+    vm.setattr(vm.arg(a, 0), n, vm.arg(a, 2))?;
+    Ok(Value::NONE)
+}
+
+fn delattr<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "delattr", 2, 2)?;
+    let n = attr_name(vm, vm.arg(a, 1), "delattr")?;
+    vm.delattr(vm.arg(a, 0), n)?;
+    Ok(Value::NONE)
+}
+
+fn callable<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "callable", 1, 1)?;
+    let v = vm.arg(a, 0);
+    let c = v.is_obj()
+        && (matches!(
+            object::kind(v.as_obj()),
+            Kind::Function | Kind::Builtin | Kind::BoundMethod | Kind::Class
+        ) || vm.type_method(v, "__call__").is_some());
+    Ok(Value::bool(c))
+}
+
+fn id<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "id", 1, 1)?;
+    let i = vm.identity(vm.arg(a, 0));
+    vm.new_int(num_bigint::BigInt::from(i))
+}
+
+fn hash<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "hash", 1, 1)?;
+    let h = vm.hash(vm.arg(a, 0))?;
+    Ok(Value::int(h))
+}
+
+fn chr<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "chr", 1, 1)?;
+    let v = vm.arg(a, 0);
+    let Some(i) = vm.index_value(v)? else {
+        let msg = format!(
+            "'{}' object cannot be interpreted as an integer",
+            vm.type_name(v)
+        );
+        return Err(vm.type_error(&msg));
+    };
+    match u32::try_from(i).ok().and_then(char::from_u32) {
+        Some(c) => {
+            let mut buf = [0u8; 4];
+            vm.new_str(c.encode_utf8(&mut buf))
+        }
+        None => Err(vm.value_error("chr() arg not in range(0x110000)")),
+    }
+}
+
+fn ord<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "ord", 1, 1)?;
+    let v = vm.arg(a, 0);
+    if v.is_obj() {
+        match object::kind(v.as_obj()) {
+            Kind::Str => {
+                let s = object::str_of(v.as_obj());
+                let mut it = s.chars();
+                if let (Some(c), None) = (it.next(), it.next()) {
+                    return Ok(Value::int(c as i64));
+                }
+                let msg = format!(
+                    "ord() expected a character, but string of length {} found",
+                    s.chars().count()
+                );
+                return Err(vm.type_error(&msg));
+            }
+            Kind::Bytes if object::word(v.as_obj(), 0) == 1 => {
+                return Ok(Value::int(object::bytes_of(v.as_obj())[0] as i64));
+            }
+            _ => {}
+        }
+    }
+    let msg = format!(
+        "ord() expected string of length 1, but {} found",
+        vm.type_name(v)
+    );
+    Err(vm.type_error(&msg))
+}
+
+fn radix<H: Heap>(vm: &mut Vm<H>, a: Args, name: &str, r: u32) -> PyResult {
+    vm.check_args(a, name, 1, 1)?;
+    let v = vm.arg(a, 0);
+    let i = if num::is_int(v) {
+        num::to_bigint(v)
+    } else {
+        match vm.call_dunder(v, "__index__", &[])? {
+            Some(x) if num::is_int(x) => num::to_bigint(x),
+            _ => {
+                let msg = format!(
+                    "'{}' object cannot be interpreted as an integer",
+                    vm.type_name(v)
+                );
+                return Err(vm.type_error(&msg));
+            }
+        }
+    };
+    let s = pyfmt::int_to_str_radix(&i, r);
+    vm.new_str(&s)
+}
+
+fn hex<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    radix(vm, a, "hex", 16)
+}
+
+fn oct<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    radix(vm, a, "oct", 8)
+}
+
+fn bin<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    radix(vm, a, "bin", 2)
+}
+
+fn divmod<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "divmod", 2, 2)?;
+    let (x, y) = (vm.arg(a, 0), vm.arg(a, 1));
+    let q = vm.binary_op(BinOp::FloorDiv, x, y, false)?;
+    let qs = vm.push(q);
+    let r = vm.binary_op(BinOp::Mod, vm.arg(a, 0), vm.arg(a, 1), false)?;
+    let t = vm.new_tuple(&[vm.st(qs), r]);
+    vm.truncate(qs);
+    t
+}
+
+fn pow<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "pow", 2, 3)?;
+    if a.n == 3 && !vm.arg(a, 2).is_none() {
+        let (b, e, m) = (vm.arg(a, 0), vm.arg(a, 1), vm.arg(a, 2));
+        if !(num::is_int(b) && num::is_int(e) && num::is_int(m)) {
+            return Err(
+                vm.type_error("pow() 3rd argument not allowed unless all arguments are integers")
+            );
+        }
+        let (b, e, m) = (num::to_bigint(b), num::to_bigint(e), num::to_bigint(m));
+        if m == num_bigint::BigInt::from(0) {
+            return Err(vm.value_error("pow() 3rd argument cannot be 0"));
+        }
+        if e < num_bigint::BigInt::from(0) {
+            return Err(vm.value_error("base is not invertible for the given modulus"));
+        }
+        let r = b.modpow(&e, &m);
+        // Python's result takes the sign of the modulus.
+        let r = if r != num_bigint::BigInt::from(0)
+            && (r < num_bigint::BigInt::from(0)) != (m < num_bigint::BigInt::from(0))
+        {
+            r + m
+        } else {
+            r
+        };
+        return vm.new_int(r);
+    }
+    vm.binary_op(BinOp::Pow, vm.arg(a, 0), vm.arg(a, 1), false)
+}
+
+fn round<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_kwargs(a, "round", &["ndigits"])?;
+    vm.check_count(a, "round", 1, 2)?;
+    let x = vm.arg(a, 0);
+    let nd = if a.n == 2 {
+        Some(vm.arg(a, 1))
+    } else {
+        vm.kwarg(a, "ndigits")
+    }
+    .filter(|v| !v.is_none());
+    if num::is_int(x) {
+        let Some(nd) = nd else { return Ok(x) };
+        let n = nd.to_int().unwrap_or(0);
+        if n >= 0 {
+            return Ok(x);
+        }
+        let p = num_traits::pow(num_bigint::BigInt::from(10), (-n) as usize);
+        let v = num::to_bigint(x);
+        let (q, r) = num_integer::Integer::div_mod_floor(&v, &p);
+        let twice = &r * 2;
+        let q = if twice > p || (twice == p && num_integer::Integer::is_odd(&q)) {
+            q + 1
+        } else {
+            q
+        };
+        return vm.new_int(q * p);
+    }
+    if x.is_obj() && object::kind(x.as_obj()) == Kind::Float {
+        let f = object::float_of(x.as_obj());
+        return match nd {
+            None => {
+                if f.is_nan() {
+                    return Err(vm.value_error("cannot convert float NaN to integer"));
+                }
+                if f.is_infinite() {
+                    return Err(vm.overflow_error("cannot convert float infinity to integer"));
+                }
+                let r = pyfmt::round_half_even(f);
+                let i: num_bigint::BigInt =
+                    num_traits::FromPrimitive::from_f64(r).unwrap_or_default();
+                vm.new_int(i)
+            }
+            Some(nd) => {
+                let n = nd.to_int().unwrap_or(0);
+                match pyfmt::round_float(f, n) {
+                    Ok(r) => vm.new_float(r),
+                    Err(e) => Err(vm.overflow_error(&e.msg)),
+                }
+            }
+        };
+    }
+    let args: Vec<Value> = nd.into_iter().collect();
+    if let Some(r) = vm.call_dunder(x, "__round__", &args)? {
+        return Ok(r);
+    }
+    let msg = format!("type {} doesn't define __round__ method", vm.type_name(x));
+    Err(vm.type_error(&msg))
+}
+
+fn globals<H: Heap>(vm: &mut Vm<H>, _a: Args) -> PyResult {
+    // The globals of the calling Python frame.
+    match vm.rt.frames.last() {
+        Some(f) => Ok(vm.st(f.base - 1)),
+        None => Ok(vm.rt.globals_roots[ROOT_MAIN]),
+    }
+}
+
+fn vars<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "vars", 0, 1)?;
+    if a.n == 0 {
+        return globals(vm, a);
+    }
+    let v = vm.arg(a, 0);
+    if v.is_obj() {
+        match object::kind(v.as_obj()) {
+            Kind::Instance => return vm.instance_dict(v),
+            Kind::Module => return Ok(object::get(v.as_obj(), field::MOD_DICT)),
+            Kind::Class => return Ok(object::get(v.as_obj(), field::CLS_DICT)),
+            _ => {}
+        }
+    }
+    Err(vm.type_error("vars() argument must have __dict__ attribute"))
+}
+
+fn dir<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "dir", 0, 1)?;
+    let mut names: Vec<String> = Vec::new();
+    if a.n == 0 {
+        let g = globals(vm, a)?;
+        for i in 0..Vm::<H>::dict_used(g) {
+            let (k, _) = Vm::<H>::dict_entry(g, i);
+            if k.is_obj() && object::kind(k.as_obj()) == Kind::Str {
+                names.push(object::str_of(k.as_obj()).to_string());
+            }
+        }
+    } else {
+        let v = vm.arg(a, 0);
+        let mut dicts = Vec::new();
+        if v.is_obj() && object::kind(v.as_obj()) == Kind::Instance {
+            let d = vm.instance_dict(v)?;
+            dicts.push(d);
+        }
+        if v.is_obj() && object::kind(v.as_obj()) == Kind::Module {
+            dicts.push(object::get(v.as_obj(), field::MOD_DICT));
+        }
+        let t = if vm.is_class(v) {
+            v
+        } else {
+            vm.type_of(vm.arg(a, 0))
+        };
+        let mro = object::get(t.as_obj(), field::CLS_MRO);
+        for c in object::items(mro.as_obj()) {
+            dicts.push(object::get(c.as_obj(), field::CLS_DICT));
+        }
+        for d in dicts {
+            for i in 0..Vm::<H>::dict_used(d) {
+                let (k, _) = Vm::<H>::dict_entry(d, i);
+                if k.is_obj() && object::kind(k.as_obj()) == Kind::Str {
+                    names.push(object::str_of(k.as_obj()).to_string());
+                }
+            }
+        }
+    }
+    names.sort();
+    names.dedup();
+    let l = vm.new_list(names.len())?;
+    let ls = vm.push(l);
+    for n in names {
+        let s = vm.new_str(&n)?;
+        vm.list_append(vm.st(ls), s)?;
+    }
+    let l = vm.st(ls);
+    vm.truncate(ls);
+    Ok(l)
+}
+
+fn format<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "format", 1, 2)?;
+    let spec = if a.n == 2 { vm.arg(a, 1) } else { Value::NULL };
+    vm.format(vm.arg(a, 0), spec)
+}
+
+/// `__build_class__(body, name, *bases, metaclass=None, **kw)`.
+fn build_class<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    if a.n < 2 {
+        return Err(vm.type_error("__build_class__: not enough arguments"));
+    }
+    let ns = vm.new_dict()?;
+    let nss = vm.push(ns);
+    // Run the class body with the namespace as its only argument.
+    vm.call_values(vm.arg(a, 0), &[ns])?;
+    let bases = vm.tuple_from_stack(a.base + 2, a.n - 2)?;
+    let bs = vm.push(bases);
+    let meta = match vm.kwarg(a, "metaclass") {
+        Some(m) if !m.is_none() => m,
+        _ => vm.class(T_TYPE),
+    };
+    let cls = vm.call_values(meta, &[vm.arg(a, 1), vm.st(bs), vm.st(nss)])?;
+    let cs = vm.push(cls);
+    // Fill the __class__ cell used by zero-argument super().
+    let cc = vm.sym_str("__classcell__");
+    if let Some(cell) = vm.dict_get_item(vm.st(nss), cc)? {
+        if cell.is_obj() && object::kind(cell.as_obj()) == Kind::Cell {
+            vm.store(cell.as_obj(), 0, vm.st(cs));
+        }
+    }
+    let cls = vm.st(cs);
+    vm.truncate(nss);
+    Ok(cls)
+}
+
+fn eval<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "eval", 1, 3)?;
+    let src = vm.arg(a, 0);
+    if !(src.is_obj() && object::kind(src.as_obj()) == Kind::Str) {
+        return Err(vm.type_error("eval() arg 1 must be a string, bytes or code object"));
+    }
+    let text = object::str_of(src.as_obj()).to_string();
+    let globals = if a.n >= 2 && !vm.arg(a, 1).is_none() {
+        vm.arg(a, 1)
+    } else {
+        globals(vm, a)?
+    };
+    let gs = vm.push(globals);
+    let code = match crate::compiler::compile_eval(&text, "<string>", &mut vm.interner) {
+        Ok(c) => c,
+        Err(e) => {
+            vm.truncate(gs);
+            return Err(vm.raise_syntax_error(&e));
+        }
+    };
+    let code = vm.materialize(code, "<string>")?;
+    let r = vm.run_code(code, vm.st(gs));
+    vm.truncate(gs);
+    r
+}
+
+fn exec<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "exec", 1, 3)?;
+    let src = vm.arg(a, 0);
+    if !(src.is_obj() && object::kind(src.as_obj()) == Kind::Str) {
+        return Err(vm.type_error("exec() arg 1 must be a string, bytes or code object"));
+    }
+    let text = object::str_of(src.as_obj()).to_string();
+    let globals = if a.n >= 2 && !vm.arg(a, 1).is_none() {
+        vm.arg(a, 1)
+    } else {
+        globals(vm, a)?
+    };
+    let gs = vm.push(globals);
+    let code = match crate::compiler::compile_module(&text, "<string>", &mut vm.interner) {
+        Ok(c) => c,
+        Err(e) => {
+            vm.truncate(gs);
+            return Err(vm.raise_syntax_error(&e));
+        }
+    };
+    let code = vm.materialize(code, "<string>")?;
+    vm.run_code(code, vm.st(gs))?;
+    vm.truncate(gs);
+    Ok(Value::NONE)
+}
+
+fn input<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "input", 0, 1)?;
+    if a.n == 1 {
+        let p = vm.str_string(vm.arg(a, 0))?;
+        let _ = vm.out.write_all(p.as_bytes());
+    }
+    vm.flush();
+    let mut line = String::new();
+    match std::io::stdin().read_line(&mut line) {
+        Ok(0) => Err(vm.raise_msg(T_EOF_ERROR, "EOF when reading a line")),
+        Ok(_) => {
+            let l = line.strip_suffix('\n').unwrap_or(&line);
+            vm.new_str(l)
+        }
+        Err(e) => Err(vm.raise_msg(T_OS_ERROR, &e.to_string())),
+    }
+}

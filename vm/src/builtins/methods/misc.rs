@@ -1,0 +1,358 @@
+//! Methods of `object`, exceptions, `int`, `float`, generators, `property`
+//! and `super`.
+
+use crate::builtins::*;
+use crate::num;
+use crate::object::{self, Kind, field};
+use crate::value::Value;
+use crate::vm::{Args, PyResult, Vm};
+use gc_api::Heap;
+use num_traits::ToPrimitive;
+
+pub(super) fn install<H: Heap>(vm: &mut Vm<H>) -> PyResult<()> {
+    vm.def_method(T_OBJECT, "__repr__", object_repr::<H>);
+    vm.def_method(T_OBJECT, "__str__", object_str::<H>);
+    vm.def_method(T_OBJECT, "__eq__", object_eq::<H>);
+    vm.def_method(T_OBJECT, "__ne__", object_ne::<H>);
+    vm.def_method(T_OBJECT, "__hash__", object_hash::<H>);
+    vm.def_method(T_OBJECT, "__init_subclass__", object_init_subclass::<H>);
+    vm.def_method(T_BASE_EXCEPTION, "__str__", exc_str::<H>);
+    vm.def_method(T_BASE_EXCEPTION, "__repr__", exc_repr::<H>);
+    vm.def_method(T_BASE_EXCEPTION, "with_traceback", exc_with_traceback::<H>);
+    vm.def_method(T_KEY_ERROR, "__str__", key_error_str::<H>);
+    vm.def_method(T_INT, "bit_length", int_bit_length::<H>);
+    vm.def_method(T_INT, "to_bytes", int_to_bytes::<H>);
+    vm.def_method(T_INT, "conjugate", identity::<H>);
+    vm.def_method(T_INT, "__index__", identity::<H>);
+    vm.def_method(T_FLOAT, "is_integer", float_is_integer::<H>);
+    vm.def_method(T_FLOAT, "as_integer_ratio", float_as_integer_ratio::<H>);
+    vm.def_method(T_GENERATOR, "send", gen_send::<H>);
+    vm.def_method(T_GENERATOR, "throw", gen_throw::<H>);
+    vm.def_method(T_GENERATOR, "close", gen_close::<H>);
+    vm.def_method(T_GENERATOR, "__next__", gen_next::<H>);
+    vm.def_method(T_GENERATOR, "__iter__", identity::<H>);
+    vm.def_method(T_ITERATOR, "__next__", iter_next::<H>);
+    vm.def_method(T_ITERATOR, "__iter__", identity::<H>);
+    vm.def_method(T_PROPERTY, "getter", prop_getter::<H>);
+    vm.def_method(T_PROPERTY, "setter", prop_setter::<H>);
+    vm.def_method(T_PROPERTY, "deleter", prop_deleter::<H>);
+    Ok(())
+}
+
+fn identity<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    Ok(vm.arg(a, 0))
+}
+
+fn object_repr<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    let v = vm.arg(a, 0);
+    let t = vm.type_of(v);
+    let m = object::str_of(object::get(t.as_obj(), field::CLS_MODULE).as_obj()).to_string();
+    let n = vm.class_name(t);
+    let id = vm.identity(v);
+    let s = format!("<{m}.{n} object at {id:#x}>");
+    vm.new_str(&s)
+}
+
+fn object_str<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.repr(vm.arg(a, 0))
+}
+
+fn object_eq<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "__eq__", 2, 2)?;
+    Ok(if vm.arg(a, 0) == vm.arg(a, 1) {
+        Value::TRUE
+    } else {
+        Value::NOT_IMPLEMENTED
+    })
+}
+
+fn object_ne<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "__ne__", 2, 2)?;
+    let r = vm.call_dunder(vm.arg(a, 0), "__eq__", &[vm.arg(a, 1)])?;
+    match r {
+        Some(Value::NOT_IMPLEMENTED) | None => Ok(Value::NOT_IMPLEMENTED),
+        Some(r) => Ok(Value::bool(!vm.truthy(r)?)),
+    }
+}
+
+fn object_hash<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    let id = vm.identity(vm.arg(a, 0));
+    Ok(Value::int(crate::ops::fit_hash(
+        (id >> 4 | id << 60) as i64,
+    )))
+}
+
+fn object_init_subclass<H: Heap>(_vm: &mut Vm<H>, _a: Args) -> PyResult {
+    Ok(Value::NONE)
+}
+
+fn exc_args<H: Heap>(vm: &mut Vm<H>, e: Value) -> PyResult {
+    let sym = vm.intern("args");
+    match vm.getattr_opt(e, sym)? {
+        Some(a) => Ok(a),
+        None => vm.new_tuple(&[]),
+    }
+}
+
+fn exc_str<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    let args = exc_args(vm, vm.arg(a, 0))?;
+    if !(args.is_obj() && object::kind(args.as_obj()) == Kind::Tuple) {
+        return vm.to_str(args);
+    }
+    match object::array_len(args.as_obj()) {
+        0 => vm.new_str(""),
+        1 => vm.to_str(object::array_get(args.as_obj(), 0)),
+        _ => vm.repr(args),
+    }
+}
+
+fn key_error_str<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    let args = exc_args(vm, vm.arg(a, 0))?;
+    if args.is_obj()
+        && object::kind(args.as_obj()) == Kind::Tuple
+        && object::array_len(args.as_obj()) == 1
+    {
+        return vm.repr(object::array_get(args.as_obj(), 0));
+    }
+    exc_str(vm, a)
+}
+
+fn exc_repr<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    let e = vm.arg(a, 0);
+    let name = vm.type_name(e);
+    let args = exc_args(vm, e)?;
+    let inner = if args.is_obj() && object::kind(args.as_obj()) == Kind::Tuple {
+        let n = object::array_len(args.as_obj());
+        let r = vm.repr_string(args)?;
+        if n == 1 {
+            r[1..r.len() - 2].to_string()
+        } else {
+            r[1..r.len() - 1].to_string()
+        }
+    } else {
+        vm.repr_string(args)?
+    };
+    let s = format!("{name}({inner})");
+    vm.new_str(&s)
+}
+
+fn exc_with_traceback<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    Ok(vm.arg(a, 0))
+}
+
+fn int_bit_length<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    let v = vm.arg(a, 0);
+    let n = num_traits::Signed::abs(&num::to_bigint(v)).bits();
+    Ok(Value::int(n as i64))
+}
+
+fn int_to_bytes<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_kwargs(a, "to_bytes", &["length", "byteorder", "signed"])?;
+    let v = num::to_bigint(vm.arg(a, 0));
+    let len = if a.n >= 2 {
+        vm.arg(a, 1)
+    } else {
+        vm.kwarg(a, "length").unwrap_or(Value::int(1))
+    };
+    let len = len.to_int().unwrap_or(1).max(0) as usize;
+    let order = if a.n >= 3 {
+        vm.arg(a, 2)
+    } else {
+        vm.kwarg(a, "byteorder").unwrap_or(Value::NULL)
+    };
+    let big = order.is_null() || object::str_of(order.as_obj()) == "big";
+    let signed = match vm.kwarg(a, "signed") {
+        Some(s) => vm.truthy(s)?,
+        None => false,
+    };
+    if !signed && v < num_bigint::BigInt::from(0) {
+        return Err(vm.overflow_error("can't convert negative int to unsigned"));
+    }
+    let mut bytes = v.to_signed_bytes_le();
+    if !signed && bytes.len() > 1 && *bytes.last().unwrap_or(&1) == 0 {
+        bytes.pop();
+    }
+    if bytes.len() > len && !(v == num_bigint::BigInt::from(0) && len == 0) {
+        return Err(vm.overflow_error("int too big to convert"));
+    }
+    let fill = if v < num_bigint::BigInt::from(0) {
+        0xff
+    } else {
+        0
+    };
+    bytes.resize(len, fill);
+    if big {
+        bytes.reverse();
+    }
+    vm.new_bytes_kind(Kind::Bytes, &bytes)
+}
+
+fn float_is_integer<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    let f = object::float_of(vm.arg(a, 0).as_obj());
+    Ok(Value::bool(f.is_finite() && f.fract() == 0.0))
+}
+
+fn float_as_integer_ratio<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    let f = object::float_of(vm.arg(a, 0).as_obj());
+    match crate::format::float_as_integer_ratio(f) {
+        Ok((n, d)) => {
+            let n = vm.new_int(n)?;
+            let ns = vm.push(n);
+            let d = vm.new_int(d)?;
+            let t = vm.new_tuple(&[vm.st(ns), d]);
+            vm.truncate(ns);
+            t
+        }
+        Err(e) => Err(vm.value_error(&e.msg)),
+    }
+}
+
+/// Finishes a generator step: a yielded value, or StopIteration(value).
+fn gen_result<H: Heap>(vm: &mut Vm<H>, r: Result<Value, Value>) -> PyResult {
+    match r {
+        Ok(v) => Ok(v),
+        Err(ret) => {
+            let cls = vm.class(T_STOP_ITERATION);
+            let e = if ret.is_none() {
+                vm.call_values(cls, &[])?
+            } else {
+                vm.call_values(cls, &[ret])?
+            };
+            let vsym = vm.intern("value");
+            let es = vm.push(e);
+            vm.setattr(e, vsym, ret)?;
+            let e = vm.st(es);
+            vm.truncate(es);
+            Err(vm.raise_value(e, Value::NULL))
+        }
+    }
+}
+
+fn gen_send<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "send", 2, 2)?;
+    let r = vm.gen_resume(a.base, vm.arg(a, 1), Value::NULL)?;
+    gen_result(vm, r)
+}
+
+fn gen_next<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    let r = vm.gen_resume(a.base, Value::NONE, Value::NULL)?;
+    gen_result(vm, r)
+}
+
+fn gen_throw<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "throw", 2, 4)?;
+    let e = vm.arg(a, 1);
+    let e = if vm.is_class(e) {
+        if a.n >= 3 && !vm.arg(a, 2).is_none() {
+            vm.call_values(e, &[vm.arg(a, 2)])?
+        } else {
+            vm.call_values(e, &[])?
+        }
+    } else {
+        e
+    };
+    let r = vm.gen_resume(a.base, Value::NONE, e)?;
+    gen_result(vm, r)
+}
+
+fn gen_close<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    let g = vm.arg(a, 0).as_obj();
+    let state = object::word(g, field::GEN_STATE);
+    if state != crate::interp::GEN_SUSPENDED {
+        object::set_word(g, field::GEN_STATE, crate::interp::GEN_DONE);
+        return Ok(Value::NONE);
+    }
+    let e = vm.call_values(vm.class(T_GENERATOR_EXIT), &[])?;
+    match vm.gen_resume(a.base, Value::NONE, e) {
+        Ok(Ok(_)) => Err(vm.raise_msg(T_RUNTIME_ERROR, "generator ignored GeneratorExit")),
+        Ok(Err(_)) => Ok(Value::NONE),
+        Err(x) => {
+            if vm.isinstance_idx(vm.rt.exc, T_GENERATOR_EXIT)
+                || vm.isinstance_idx(vm.rt.exc, T_STOP_ITERATION)
+            {
+                vm.rt.exc = Value::NULL;
+                Ok(Value::NONE)
+            } else {
+                Err(x)
+            }
+        }
+    }
+}
+
+fn iter_next<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    match vm.iter_next(a.base)? {
+        Some(v) => Ok(v),
+        None => Err(vm.raise_msg(T_STOP_ITERATION, "")),
+    }
+}
+
+fn prop_copy<H: Heap>(vm: &mut Vm<H>, a: Args, which: usize) -> PyResult {
+    vm.check_args(a, "property", 2, 2)?;
+    let p = vm.alloc_fixed(Kind::Property)?;
+    let old = vm.arg(a, 0).as_obj();
+    for i in 0..4 {
+        object::init(p, i, object::get(old, i));
+    }
+    object::init(p, which, vm.arg(a, 1));
+    Ok(Value::obj(p))
+}
+
+fn prop_getter<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    prop_copy(vm, a, field::PROP_GET)
+}
+
+fn prop_setter<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    prop_copy(vm, a, field::PROP_SET)
+}
+
+fn prop_deleter<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    prop_copy(vm, a, field::PROP_DEL)
+}
+
+impl<H: Heap> Vm<H> {
+    /// Attribute lookup through a `super` object: the MRO of the object's
+    /// type after the given class.
+    pub fn super_getattr(&mut self, sup: Value, name: u32) -> PyResult<Option<Value>> {
+        let so = sup.as_obj();
+        let (start, obj) = (object::get(so, 0), object::get(so, 1));
+        let t = if self.is_class(obj) && self.is_subclass(obj, start) {
+            obj
+        } else {
+            self.type_of(obj)
+        };
+        let mro = object::get(t.as_obj(), field::CLS_MRO);
+        let items: Vec<Value> = object::items(mro.as_obj()).to_vec();
+        let pos = items
+            .iter()
+            .position(|c| *c == start)
+            .map_or(items.len(), |p| p + 1);
+        let key = self.sym(name);
+        for c in &items[pos..] {
+            let d = object::get(c.as_obj(), field::CLS_DICT);
+            if let Some(v) = self.dict_get_str(d, key) {
+                if v.is_obj() {
+                    match object::kind(v.as_obj()) {
+                        Kind::Function => return self.new_bound(v, obj).map(Some),
+                        Kind::Builtin if object::get(v.as_obj(), field::BI_SELF).is_null() => {
+                            let idx = object::word(v.as_obj(), field::BI_INDEX);
+                            return self.new_builtin(idx, obj).map(Some);
+                        }
+                        Kind::ClassMethod => {
+                            let f = object::get(v.as_obj(), 0);
+                            return self.new_bound(f, t).map(Some);
+                        }
+                        Kind::StaticMethod => return Ok(Some(object::get(v.as_obj(), 0))),
+                        Kind::Property => {
+                            let g = object::get(v.as_obj(), field::PROP_GET);
+                            return self.call_values(g, &[obj]).map(Some);
+                        }
+                        _ => {}
+                    }
+                }
+                return Ok(Some(v));
+            }
+        }
+        let _ = items.len().to_u32();
+        Ok(None)
+    }
+}

@@ -1,0 +1,522 @@
+//! Constructors of the builtin types (`int(...)`, `list(...)`, ...) and the
+//! builtin `__new__`/`__init__` of `object` and `BaseException`.
+
+use super::*;
+use crate::format as pyfmt;
+use crate::num;
+use crate::object::{self, Kind, field};
+use crate::value::Value;
+use crate::vm::{Args, PyResult, Vm};
+use gc_api::Heap;
+use num_bigint::BigInt;
+
+fn set_ctor<H: Heap>(vm: &mut Vm<H>, t: usize, name: &'static str, f: crate::vm::NativeFn<H>) {
+    let idx = vm.register(name, f);
+    let c = vm.class(t).as_obj();
+    let flags = object::word(c, field::CLS_FLAGS) & ((1 << CLS_CTOR_SHIFT) - 1);
+    object::set_word(c, field::CLS_FLAGS, flags | (idx << CLS_CTOR_SHIFT));
+}
+
+pub(super) fn install<H: Heap>(vm: &mut Vm<H>) -> PyResult<()> {
+    set_ctor(vm, T_INT, "int", int_new::<H>);
+    set_ctor(vm, T_BOOL, "bool", bool_new::<H>);
+    set_ctor(vm, T_FLOAT, "float", float_new::<H>);
+    set_ctor(vm, T_STR, "str", str_new::<H>);
+    set_ctor(vm, T_TUPLE, "tuple", tuple_new::<H>);
+    set_ctor(vm, T_LIST, "list", list_new::<H>);
+    set_ctor(vm, T_DICT, "dict", dict_new::<H>);
+    set_ctor(vm, T_SET, "set", set_new::<H>);
+    set_ctor(vm, T_FROZENSET, "frozenset", frozenset_new::<H>);
+    set_ctor(vm, T_RANGE, "range", range_new::<H>);
+    set_ctor(vm, T_SLICE, "slice", slice_new::<H>);
+    set_ctor(vm, T_TYPE, "type", type_new::<H>);
+    set_ctor(vm, T_PROPERTY, "property", property_new::<H>);
+    set_ctor(vm, T_CLASSMETHOD, "classmethod", classmethod_new::<H>);
+    set_ctor(vm, T_STATICMETHOD, "staticmethod", staticmethod_new::<H>);
+    set_ctor(vm, T_SUPER, "super", super_new::<H>);
+    set_ctor(vm, T_BYTES, "bytes", bytes_new::<H>);
+    set_ctor(vm, T_BYTEARRAY, "bytearray", bytearray_new::<H>);
+    vm.def_method(T_OBJECT, "__new__", object_new::<H>);
+    vm.def_method(T_OBJECT, "__init__", object_init::<H>);
+    vm.def_method(T_BASE_EXCEPTION, "__new__", exception_new::<H>);
+    vm.def_method(T_BASE_EXCEPTION, "__init__", exception_init::<H>);
+    Ok(())
+}
+
+/// A single iterable argument collected into a fresh list.
+pub(super) fn collect_list<H: Heap>(vm: &mut Vm<H>, iterable: Value) -> PyResult {
+    let mark = vm.push(iterable);
+    let l = vm.new_list(0)?;
+    let ls = vm.push(l);
+    vm.list_extend(l, vm.st(mark))?;
+    let l = vm.st(ls);
+    vm.truncate(mark);
+    Ok(l)
+}
+
+fn int_new<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_kwargs(a, "int", &["base"])?;
+    vm.check_count(a, "int", 0, 2)?;
+    let base_kw = vm.kwarg(a, "base");
+    if a.n == 0 && base_kw.is_none() {
+        return Ok(Value::int(0));
+    }
+    let x = vm.arg(a, 0);
+    let base = if a.n == 2 {
+        Some(vm.arg(a, 1))
+    } else {
+        base_kw
+    };
+    if let Some(b) = base {
+        let b = b.to_int().unwrap_or(-1);
+        if !(b == 0 || (2..=36).contains(&b)) {
+            return Err(vm.value_error("int() base must be >= 2 and <= 36, or 0"));
+        }
+        if !(x.is_obj() && matches!(object::kind(x.as_obj()), Kind::Str | Kind::Bytes)) {
+            return Err(vm.type_error("int() can't convert non-string with explicit base"));
+        }
+        return parse_int_value(vm, x, b as u32);
+    }
+    if num::is_int(x) {
+        return if x.is_bool() {
+            Ok(Value::int((x == Value::TRUE) as i64))
+        } else {
+            Ok(x)
+        };
+    }
+    if x.is_obj() {
+        match object::kind(x.as_obj()) {
+            Kind::Float => {
+                let f = object::float_of(x.as_obj());
+                if f.is_nan() {
+                    return Err(vm.value_error("cannot convert float NaN to integer"));
+                }
+                if f.is_infinite() {
+                    return Err(vm.overflow_error("cannot convert float infinity to integer"));
+                }
+                let i: BigInt = num_traits::FromPrimitive::from_f64(f.trunc()).unwrap_or_default();
+                return vm.new_int(i);
+            }
+            Kind::Str | Kind::Bytes => return parse_int_value(vm, x, 10),
+            _ => {}
+        }
+    }
+    for d in ["__int__", "__index__", "__trunc__"] {
+        if let Some(r) = vm.call_dunder(x, d, &[])? {
+            return Ok(r);
+        }
+    }
+    let msg = format!(
+        "int() argument must be a string, a bytes-like object or a real number, not '{}'",
+        vm.type_name(x)
+    );
+    Err(vm.type_error(&msg))
+}
+
+fn parse_int_value<H: Heap>(vm: &mut Vm<H>, x: Value, base: u32) -> PyResult {
+    let text = if object::kind(x.as_obj()) == Kind::Str {
+        object::str_of(x.as_obj()).to_string()
+    } else {
+        String::from_utf8_lossy(object::bytes_of(x.as_obj())).into_owned()
+    };
+    match pyfmt::parse_int(&text, base) {
+        Ok(i) => vm.new_int(i),
+        Err(()) => {
+            let r = vm.repr_string(x)?;
+            let msg = format!("invalid literal for int() with base {base}: {r}");
+            Err(vm.value_error(&msg))
+        }
+    }
+}
+
+fn bool_new<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "bool", 0, 1)?;
+    if a.n == 0 {
+        return Ok(Value::FALSE);
+    }
+    let b = vm.truthy(vm.arg(a, 0))?;
+    Ok(Value::bool(b))
+}
+
+fn float_new<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "float", 0, 1)?;
+    if a.n == 0 {
+        return vm.new_float(0.0);
+    }
+    let x = vm.arg(a, 0);
+    if x.is_obj() && object::kind(x.as_obj()) == Kind::Float {
+        return Ok(x);
+    }
+    if num::is_int(x) {
+        return match pyfmt::int_to_f64(&num::to_bigint(x)) {
+            Ok(f) => vm.new_float(f),
+            Err(e) => Err(vm.overflow_error(&e.msg)),
+        };
+    }
+    if x.is_obj() && object::kind(x.as_obj()) == Kind::Str {
+        let s = object::str_of(x.as_obj()).to_string();
+        return match pyfmt::parse_float(&s) {
+            Ok(f) => vm.new_float(f),
+            Err(()) => {
+                let r = vm.repr_string(x)?;
+                let msg = format!("could not convert string to float: {r}");
+                Err(vm.value_error(&msg))
+            }
+        };
+    }
+    if let Some(r) = vm.call_dunder(x, "__float__", &[])? {
+        return Ok(r);
+    }
+    if let Some(r) = vm.call_dunder(x, "__index__", &[])? {
+        let f = vm.as_f64(r)?.unwrap_or(0.0);
+        return vm.new_float(f);
+    }
+    let msg = format!(
+        "float() argument must be a string or a real number, not '{}'",
+        vm.type_name(x)
+    );
+    Err(vm.type_error(&msg))
+}
+
+fn str_new<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_kwargs(a, "str", &["encoding", "errors"])?;
+    vm.check_count(a, "str", 0, 3)?;
+    if a.n == 0 {
+        return vm.new_str("");
+    }
+    let x = vm.arg(a, 0);
+    if a.n >= 2 || vm.kwarg(a, "encoding").is_some() {
+        if x.is_obj() && matches!(object::kind(x.as_obj()), Kind::Bytes | Kind::ByteArray) {
+            let bytes = if object::kind(x.as_obj()) == Kind::Bytes {
+                object::bytes_of(x.as_obj()).to_vec()
+            } else {
+                let buf = object::get(x.as_obj(), field::BA_BUF).as_obj();
+                object::bytes_of(buf)[..object::word(x.as_obj(), field::BA_LEN)].to_vec()
+            };
+            return match String::from_utf8(bytes) {
+                Ok(s) => vm.new_str(&s),
+                Err(_) => Err(vm.raise_msg(T_UNICODE_ERROR, "'utf-8' codec can't decode bytes")),
+            };
+        }
+        return Err(vm.type_error("decoding str is not supported"));
+    }
+    vm.to_str(x)
+}
+
+fn tuple_new<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "tuple", 0, 1)?;
+    if a.n == 0 {
+        return vm.new_tuple(&[]);
+    }
+    let x = vm.arg(a, 0);
+    if x.is_obj() && object::kind(x.as_obj()) == Kind::Tuple {
+        return Ok(x);
+    }
+    let l = collect_list(vm, x)?;
+    vm.list_to_tuple(l)
+}
+
+fn list_new<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "list", 0, 1)?;
+    if a.n == 0 {
+        return vm.new_list(0);
+    }
+    collect_list(vm, vm.arg(a, 0))
+}
+
+fn dict_new<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_count(a, "dict", 0, 1)?;
+    let d = vm.new_dict()?;
+    let mark = vm.push(d);
+    if a.n == 1 {
+        vm.dict_update(d, vm.arg(a, 0))?;
+    }
+    let nkw = vm.nkw(a);
+    for i in 0..nkw {
+        let k = object::array_get(vm.kwnames(a).as_obj(), i);
+        let v = vm.st(a.base + a.n + i);
+        vm.dict_set_item(vm.st(mark), k, v)?;
+    }
+    let d = vm.st(mark);
+    vm.truncate(mark);
+    Ok(d)
+}
+
+fn set_new<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "set", 0, 1)?;
+    let s = vm.new_set(Kind::Set)?;
+    if a.n == 1 {
+        let mark = vm.push(s);
+        vm.set_update(s, vm.arg(a, 0))?;
+        vm.truncate(mark);
+    }
+    Ok(s)
+}
+
+fn frozenset_new<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "frozenset", 0, 1)?;
+    let s = vm.new_set(Kind::FrozenSet)?;
+    if a.n == 1 {
+        let mark = vm.push(s);
+        vm.set_update(s, vm.arg(a, 0))?;
+        vm.truncate(mark);
+    }
+    Ok(s)
+}
+
+fn int_arg<H: Heap>(vm: &mut Vm<H>, v: Value) -> PyResult {
+    if num::is_int(v) {
+        return Ok(if v.is_bool() {
+            Value::int((v == Value::TRUE) as i64)
+        } else {
+            v
+        });
+    }
+    if let Some(r) = vm.call_dunder(v, "__index__", &[])? {
+        return Ok(r);
+    }
+    let msg = format!(
+        "'{}' object cannot be interpreted as an integer",
+        vm.type_name(v)
+    );
+    Err(vm.type_error(&msg))
+}
+
+fn range_new<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "range", 1, 3)?;
+    let (start, stop, step) = match a.n {
+        1 => (Value::int(0), int_arg(vm, vm.arg(a, 0))?, Value::int(1)),
+        2 => (
+            int_arg(vm, vm.arg(a, 0))?,
+            int_arg(vm, vm.arg(a, 1))?,
+            Value::int(1),
+        ),
+        _ => (
+            int_arg(vm, vm.arg(a, 0))?,
+            int_arg(vm, vm.arg(a, 1))?,
+            int_arg(vm, vm.arg(a, 2))?,
+        ),
+    };
+    if step == Value::int(0) {
+        return Err(vm.value_error("range() arg 3 must not be zero"));
+    }
+    vm.new_range(start, stop, step)
+}
+
+fn slice_new<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "slice", 1, 3)?;
+    let (x, y, z) = match a.n {
+        1 => (Value::NONE, vm.arg(a, 0), Value::NONE),
+        2 => (vm.arg(a, 0), vm.arg(a, 1), Value::NONE),
+        _ => (vm.arg(a, 0), vm.arg(a, 1), vm.arg(a, 2)),
+    };
+    let mark = vm.push(x);
+    vm.push(y);
+    vm.push(z);
+    let s = vm.alloc_fixed(Kind::Slice)?;
+    for i in 0..3 {
+        object::init(s, i, vm.st(mark + i));
+    }
+    vm.truncate(mark);
+    Ok(Value::obj(s))
+}
+
+fn type_new<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    if a.n == 1 {
+        return Ok(vm.type_of(vm.arg(a, 0)));
+    }
+    vm.check_count(a, "type", 3, 3)?;
+    let name = vm.arg(a, 0);
+    let bases = vm.arg(a, 1);
+    let ns = vm.arg(a, 2);
+    if !(name.is_obj() && object::kind(name.as_obj()) == Kind::Str) {
+        return Err(vm.type_error("type.__new__() argument 1 must be str"));
+    }
+    let name = object::str_of(name.as_obj()).to_string();
+    let mut bv: Vec<Value> = if bases.is_obj() && object::kind(bases.as_obj()) == Kind::Tuple {
+        object::items(bases.as_obj()).to_vec()
+    } else {
+        Vec::new()
+    };
+    if bv.is_empty() {
+        bv.push(vm.class(T_OBJECT));
+    }
+    // The namespace dict becomes the class dict (copied).
+    let mark = vm.push(ns);
+    let d = vm.new_dict()?;
+    let ds = vm.push(d);
+    vm.dict_update(d, vm.st(mark))?;
+    let module = {
+        let k = vm.sym_str("__module__");
+        match vm.dict_get_item(vm.st(ds), k)? {
+            Some(m) if m.is_obj() && object::kind(m.as_obj()) == Kind::Str => {
+                object::str_of(m.as_obj()).to_string()
+            }
+            _ => "builtins".to_string(),
+        }
+    };
+    for b in &bv {
+        if !vm.is_class(*b) {
+            return Err(vm.type_error("bases must be types"));
+        }
+        let f = object::word(b.as_obj(), field::CLS_FLAGS);
+        if f & CLS_BUILTIN_LAYOUT != 0 && *b != vm.class(T_OBJECT) {
+            let msg = format!(
+                "heaplab: subclassing the builtin type '{}' is not supported yet",
+                vm.class_name(*b)
+            );
+            return Err(vm.type_error(&msg));
+        }
+    }
+    let c = vm.make_class(&name, &bv, vm.st(ds), &module)?;
+    vm.truncate(mark);
+    Ok(c)
+}
+
+fn property_new<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_kwargs(a, "property", &["fget", "fset", "fdel", "doc"])?;
+    vm.check_count(a, "property", 0, 4)?;
+    let p = vm.alloc_fixed(Kind::Property)?;
+    let names = ["fget", "fset", "fdel", "doc"];
+    for (i, n) in names.iter().enumerate() {
+        let v = if i < a.n {
+            vm.arg(a, i)
+        } else {
+            vm.kwarg(a, n).unwrap_or(Value::NONE)
+        };
+        object::init(p, i, v);
+    }
+    Ok(Value::obj(p))
+}
+
+fn wrapper<H: Heap>(vm: &mut Vm<H>, a: Args, k: Kind, name: &str) -> PyResult {
+    vm.check_args(a, name, 1, 1)?;
+    let w = vm.alloc_fixed(k)?;
+    object::init(w, 0, vm.arg(a, 0));
+    Ok(Value::obj(w))
+}
+
+fn classmethod_new<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    wrapper(vm, a, Kind::ClassMethod, "classmethod")
+}
+
+fn staticmethod_new<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    wrapper(vm, a, Kind::StaticMethod, "staticmethod")
+}
+
+fn super_new<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    if a.n != 2 {
+        return Err(vm.raise_msg(T_RUNTIME_ERROR, "super(): no arguments"));
+    }
+    let (t, o) = (vm.arg(a, 0), vm.arg(a, 1));
+    if !vm.is_class(t) {
+        return Err(vm.type_error("super() argument 1 must be a type"));
+    }
+    let ok = if vm.is_class(o) {
+        vm.is_subclass(o, t)
+    } else {
+        vm.isinstance(o, t)
+    };
+    if !ok {
+        return Err(vm.type_error("super(type, obj): obj must be an instance or subtype of type"));
+    }
+    let s = vm.alloc_fixed(Kind::Super)?;
+    object::init(s, 0, vm.arg(a, 0));
+    object::init(s, 1, vm.arg(a, 1));
+    Ok(Value::obj(s))
+}
+
+fn bytes_new<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_kwargs(a, "bytes", &["encoding", "errors"])?;
+    vm.check_count(a, "bytes", 0, 3)?;
+    if a.n == 0 {
+        return vm.new_bytes_kind(Kind::Bytes, &[]);
+    }
+    let data = bytes_from(vm, vm.arg(a, 0))?;
+    vm.new_bytes_kind(Kind::Bytes, &data)
+}
+
+fn bytearray_new<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_kwargs(a, "bytearray", &["encoding", "errors"])?;
+    vm.check_count(a, "bytearray", 0, 3)?;
+    if a.n == 0 {
+        return vm.new_bytearray(&[]);
+    }
+    let data = bytes_from(vm, vm.arg(a, 0))?;
+    vm.new_bytearray(&data)
+}
+
+/// The bytes of a bytes-like value, an int size, a str (UTF-8) or an
+/// iterable of ints.
+pub(crate) fn bytes_from<H: Heap>(vm: &mut Vm<H>, x: Value) -> PyResult<Vec<u8>> {
+    if let Some(n) = x.to_int() {
+        if n < 0 {
+            return Err(vm.value_error("negative count"));
+        }
+        return Ok(vec![0; n as usize]);
+    }
+    if x.is_obj() {
+        match object::kind(x.as_obj()) {
+            Kind::Bytes => return Ok(object::bytes_of(x.as_obj()).to_vec()),
+            Kind::Str => return Ok(object::str_of(x.as_obj()).as_bytes().to_vec()),
+            Kind::ByteArray => {
+                let buf = object::get(x.as_obj(), field::BA_BUF).as_obj();
+                return Ok(
+                    object::bytes_of(buf)[..object::word(x.as_obj(), field::BA_LEN)].to_vec(),
+                );
+            }
+            _ => {}
+        }
+    }
+    let l = collect_list(vm, x)?;
+    let mut out = Vec::with_capacity(Vm::<H>::list_len(l));
+    for i in 0..Vm::<H>::list_len(l) {
+        match Vm::<H>::list_get(l, i).to_int() {
+            Some(b) if (0..256).contains(&b) => out.push(b as u8),
+            _ => return Err(vm.value_error("bytes must be in range(0, 256)")),
+        }
+    }
+    Ok(out)
+}
+
+fn object_new<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    if a.n == 0 {
+        return Err(vm.type_error("object.__new__(): not enough arguments"));
+    }
+    let cls = vm.arg(a, 0);
+    if !vm.is_class(cls) {
+        return Err(vm.type_error("object.__new__(X): X is not a type object"));
+    }
+    if cls == vm.class(T_OBJECT) {
+        return vm.new_instance(cls);
+    }
+    let f = object::word(cls.as_obj(), field::CLS_FLAGS);
+    if f & CLS_BUILTIN_LAYOUT != 0 {
+        let msg = format!("object.__new__({}) is not safe", vm.class_name(cls));
+        return Err(vm.type_error(&msg));
+    }
+    vm.new_instance(cls)
+}
+
+fn object_init<H: Heap>(_vm: &mut Vm<H>, _a: Args) -> PyResult {
+    Ok(Value::NONE)
+}
+
+fn exception_new<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    let cls = vm.arg(a, 0);
+    let e = vm.new_instance(cls)?;
+    let mark = vm.push(e);
+    let args = vm.tuple_from_stack(a.base + 1, a.n - 1)?;
+    let sym = vm.intern("args");
+    vm.setattr(vm.st(mark), sym, args)?;
+    let e = vm.st(mark);
+    vm.truncate(mark);
+    Ok(e)
+}
+
+fn exception_init<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    let args = vm.tuple_from_stack(a.base + 1, a.n - 1)?;
+    let sym = vm.intern("args");
+    vm.setattr(vm.arg(a, 0), sym, args)?;
+    Ok(Value::NONE)
+}

@@ -1,0 +1,43 @@
+//! Heaplab's Python VM: compiler, T0 interpreter, object model and
+//! builtins, generic over the heap (`Vm<H: gc_api::Heap>`).
+//!
+//! Layout: `compiler` (parse → scopes → register bytecode), `bytecode`,
+//! `value`/`object` (tagged words and heap layouts), `runtime` (roots and
+//! the collector binding), `vm` (allocation and barriers), `interp` (the
+//! loop), `ops`/`protocol`/`containers`/`num` (the object protocol),
+//! `builtins`/`modules` (the library), `loader` (running programs),
+//! `format` (CPython's number formatting rules), `cli` (the `heaplab`
+//! command).
+
+pub mod builtins;
+pub mod bytecode;
+pub mod cli;
+pub mod compiler;
+pub mod containers;
+pub mod format;
+pub mod interp;
+pub mod loader;
+pub mod modules;
+pub mod num;
+pub mod object;
+pub mod ops;
+pub mod protocol;
+pub mod runtime;
+pub mod value;
+pub mod vm;
+
+/// Upper bound for `sys.setrecursionlimit`: the interpreter recurses on the
+/// native stack, whose size `cli` sets to fit this many Python frames.
+pub const MAX_RECURSION: usize = 20_000;
+
+/// Exit status for an internal error (a VM bug), distinct from Python
+/// errors (1), usage errors (2) and heap exhaustion (3).
+pub const EXIT_INTERNAL_ERROR: i32 = 70;
+
+/// Reports an unrecoverable VM error in one line and exits.
+pub fn fatal(msg: &str) -> ! {
+    use std::io::Write;
+    let _ = std::io::stdout().flush();
+    eprintln!("heaplab: internal error: {msg}");
+    std::process::exit(EXIT_INTERNAL_ERROR)
+}

@@ -1,0 +1,925 @@
+//! Native modules (`sys`, `math`, `time`, `gc`, `_heaplab`) and the import
+//! system: `sys.modules` caching, packages, relative imports, and loading
+//! `.py` files from `sys.path`.
+
+use crate::builtins::*;
+use crate::num;
+use crate::object::{self, Kind, field};
+use crate::value::Value;
+use crate::vm::{Args, NativeFn, PyResult, Vm};
+use gc_api::Heap;
+use std::io::Write;
+
+/// Names of the native modules, created on first import.
+const NATIVE_MODULES: &[&str] = &["sys", "math", "time", "gc", "_heaplab", "builtins"];
+
+pub(crate) fn install<H: Heap>(vm: &mut Vm<H>) -> PyResult<()> {
+    // `sys` exists from the start: the VM itself uses sys.stdout/stderr.
+    vm.import_native("sys")?;
+    Ok(())
+}
+
+/// Is `f` the `sys.stdout` object (or the original stdout)?
+pub fn is_stdout<H: Heap>(vm: &mut Vm<H>, f: Value) -> bool {
+    stream_fd(vm, f) == Some(1)
+}
+
+/// Is `f` the `sys.stderr` object?
+pub fn is_stderr<H: Heap>(vm: &mut Vm<H>, f: Value) -> bool {
+    stream_fd(vm, f) == Some(2)
+}
+
+fn stream_fd<H: Heap>(vm: &mut Vm<H>, f: Value) -> Option<i64> {
+    if !(f.is_obj() && object::kind(f.as_obj()) == Kind::Instance) {
+        return None;
+    }
+    let sym = vm.intern("_fd");
+    Vm::<H>::inst_get(f.as_obj(), sym).and_then(|v| v.to_int())
+}
+
+impl<H: Heap> Vm<H> {
+    /// A module object with a fresh dict holding `__name__`.
+    pub fn new_module(&mut self, name: &str) -> PyResult {
+        let d = self.new_dict()?;
+        let mark = self.push(d);
+        let n = self.new_str(name)?;
+        self.push(n);
+        let k = self.sym_str("__name__");
+        self.dict_set_item(self.st(mark), k, self.st(mark + 1))?;
+        let m = self.alloc_fixed(Kind::Module)?;
+        object::init(m, field::MOD_NAME, self.st(mark + 1));
+        object::init(m, field::MOD_DICT, self.st(mark));
+        self.truncate(mark);
+        Ok(Value::obj(m))
+    }
+
+    fn module_set(&mut self, m: Value, name: &str, v: Value) -> PyResult<()> {
+        let mark = self.push(m);
+        self.push(v);
+        let k = self.sym_str(name);
+        let d = object::get(self.st(mark).as_obj(), field::MOD_DICT);
+        self.dict_set_item(d, k, self.st(mark + 1))?;
+        self.truncate(mark);
+        Ok(())
+    }
+
+    /// Adds a native function to the module rooted at stack slot `ms`.
+    fn module_fn(&mut self, ms: usize, name: &'static str, f: NativeFn<H>) -> PyResult<()> {
+        let d = object::get(self.st(ms).as_obj(), field::MOD_DICT);
+        self.def_fn(d, name, f);
+        Ok(())
+    }
+
+    fn register_module(&mut self, name: &str, m: Value) -> PyResult<()> {
+        let mark = self.push(m);
+        let k = self.new_str(name)?;
+        let mods = self.rt.globals_roots[ROOT_MODULES];
+        self.dict_set_item(mods, k, self.st(mark))?;
+        self.truncate(mark);
+        Ok(())
+    }
+
+    /// Creates (once) and registers a native module.
+    pub fn import_native(&mut self, name: &str) -> PyResult {
+        let m = self.new_module(name)?;
+        let ms = self.push(m);
+        self.register_module(name, m)?;
+        match name {
+            "sys" => self.init_sys(ms)?,
+            "math" => self.init_math(ms)?,
+            "time" => self.init_time(ms)?,
+            "gc" => self.init_gc(ms)?,
+            "_heaplab" => {
+                self.module_fn(ms, "harness_begin", harness_begin::<H>)?;
+                self.module_fn(ms, "harness_end", harness_end::<H>)?;
+            }
+            "builtins" => {
+                let bd = self.rt.globals_roots[ROOT_BUILTINS];
+                let m = self.st(ms).as_obj();
+                self.store(m, field::MOD_DICT, bd);
+            }
+            _ => {}
+        }
+        let m = self.st(ms);
+        self.truncate(ms);
+        Ok(m)
+    }
+
+    fn init_sys(&mut self, ms: usize) -> PyResult<()> {
+        let m = self.st(ms);
+        self.module_set(m, "modules", self.rt.globals_roots[ROOT_MODULES])?;
+        self.module_set(m, "path", self.rt.globals_roots[ROOT_SYS_PATH])?;
+        let argv = self.new_list(4)?;
+        let avs = self.push(argv);
+        for a in self.config.argv.clone() {
+            let s = self.new_str(&a)?;
+            self.list_append(self.st(avs), s)?;
+        }
+        self.module_set(self.st(ms), "argv", self.st(avs))?;
+        for (name, v) in [
+            ("maxsize", Value::int(i64::MAX >> 1)),
+            ("version", Value::NULL),
+            ("platform", Value::NULL),
+            ("byteorder", Value::NULL),
+            ("executable", Value::NULL),
+            ("implementation_name", Value::NULL),
+        ] {
+            let v = match name {
+                "version" => self.new_str("3.11.7 (heaplab)")?,
+                "platform" => self.new_str("linux")?,
+                "byteorder" => self.new_str("little")?,
+                "executable" => {
+                    let e = std::env::current_exe()
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_default();
+                    self.new_str(&e)?
+                }
+                "implementation_name" => continue,
+                _ => v,
+            };
+            self.module_set(self.st(ms), name, v)?;
+        }
+        let vi = self.new_tuple(&[Value::int(3), Value::int(11), Value::int(7)])?;
+        self.module_set(self.st(ms), "version_info", vi)?;
+        // Streams: small objects with write/flush natives.
+        let io_cls = {
+            let obj = self.class(T_OBJECT);
+            self.make_class("TextIOWrapper", &[obj], Value::NULL, "_io")?
+        };
+        let cs = self.push(io_cls);
+        for (n, f) in [
+            ("write", stream_write::<H> as NativeFn<H>),
+            ("flush", stream_flush::<H>),
+            ("isatty", stream_isatty::<H>),
+        ] {
+            let d = object::get(self.st(cs).as_obj(), field::CLS_DICT);
+            self.def_fn(d, n, f);
+        }
+        for (name, fd) in [
+            ("stdout", 1),
+            ("stderr", 2),
+            ("__stdout__", 1),
+            ("__stderr__", 2),
+        ] {
+            let s = self.new_instance(self.st(cs))?;
+            let ss = self.push(s);
+            let sym = self.intern("_fd");
+            self.setattr(s, sym, Value::int(fd))?;
+            self.module_set(self.st(ms), name, self.st(ss))?;
+            self.truncate(ss);
+        }
+        self.module_fn(ms, "exit", sys_exit::<H>)?;
+        self.module_fn(ms, "getrecursionlimit", sys_getrecursionlimit::<H>)?;
+        self.module_fn(ms, "setrecursionlimit", sys_setrecursionlimit::<H>)?;
+        self.module_fn(ms, "exc_info", sys_exc_info::<H>)?;
+        self.module_fn(ms, "intern", identity::<H>)?;
+        self.module_fn(ms, "getsizeof", sys_getsizeof::<H>)?;
+        self.truncate(avs);
+        Ok(())
+    }
+
+    fn init_math(&mut self, ms: usize) -> PyResult<()> {
+        for (n, v) in [
+            ("pi", std::f64::consts::PI),
+            ("e", std::f64::consts::E),
+            ("tau", std::f64::consts::TAU),
+            ("inf", f64::INFINITY),
+            ("nan", f64::NAN),
+        ] {
+            let f = self.new_float(v)?;
+            self.module_set(self.st(ms), n, f)?;
+        }
+        let fns: &[(&'static str, NativeFn<H>)] = &[
+            ("sqrt", math_sqrt::<H>),
+            ("sin", |vm, a| math1(vm, a, "sin", f64::sin)),
+            ("cos", |vm, a| math1(vm, a, "cos", f64::cos)),
+            ("tan", |vm, a| math1(vm, a, "tan", f64::tan)),
+            ("asin", |vm, a| math1(vm, a, "asin", f64::asin)),
+            ("acos", |vm, a| math1(vm, a, "acos", f64::acos)),
+            ("atan", |vm, a| math1(vm, a, "atan", f64::atan)),
+            ("sinh", |vm, a| math1(vm, a, "sinh", f64::sinh)),
+            ("cosh", |vm, a| math1(vm, a, "cosh", f64::cosh)),
+            ("tanh", |vm, a| math1(vm, a, "tanh", f64::tanh)),
+            ("exp", |vm, a| math1(vm, a, "exp", f64::exp)),
+            ("log10", |vm, a| math1(vm, a, "log10", f64::log10)),
+            ("log2", |vm, a| math1(vm, a, "log2", f64::log2)),
+            ("fabs", |vm, a| math1(vm, a, "fabs", f64::abs)),
+            ("degrees", |vm, a| math1(vm, a, "degrees", f64::to_degrees)),
+            ("radians", |vm, a| math1(vm, a, "radians", f64::to_radians)),
+            ("atan2", |vm, a| math2(vm, a, "atan2", f64::atan2)),
+            ("hypot", |vm, a| math2(vm, a, "hypot", f64::hypot)),
+            ("pow", |vm, a| math2(vm, a, "pow", f64::powf)),
+            ("copysign", |vm, a| math2(vm, a, "copysign", f64::copysign)),
+            ("fmod", |vm, a| math2(vm, a, "fmod", |x, y| x % y)),
+            ("log", math_log::<H>),
+            ("floor", math_floor::<H>),
+            ("ceil", math_ceil::<H>),
+            ("trunc", math_trunc::<H>),
+            ("isnan", |vm, a| mathp(vm, a, "isnan", f64::is_nan)),
+            ("isinf", |vm, a| mathp(vm, a, "isinf", f64::is_infinite)),
+            ("isfinite", |vm, a| mathp(vm, a, "isfinite", f64::is_finite)),
+            ("gcd", math_gcd::<H>),
+            ("factorial", math_factorial::<H>),
+            ("isqrt", math_isqrt::<H>),
+        ];
+        for &(n, f) in fns {
+            self.module_fn(ms, n, f)?;
+        }
+        Ok(())
+    }
+
+    fn init_time(&mut self, ms: usize) -> PyResult<()> {
+        self.module_fn(ms, "time", time_time::<H>)?;
+        self.module_fn(ms, "perf_counter", time_perf_counter::<H>)?;
+        self.module_fn(ms, "monotonic", time_perf_counter::<H>)?;
+        self.module_fn(ms, "process_time", time_perf_counter::<H>)?;
+        self.module_fn(ms, "perf_counter_ns", time_perf_counter_ns::<H>)?;
+        self.module_fn(ms, "time_ns", time_time_ns::<H>)?;
+        self.module_fn(ms, "sleep", time_sleep::<H>)?;
+        Ok(())
+    }
+
+    fn init_gc(&mut self, ms: usize) -> PyResult<()> {
+        self.module_fn(ms, "collect", gc_collect::<H>)?;
+        self.module_fn(ms, "enable", gc_enable::<H>)?;
+        self.module_fn(ms, "disable", gc_disable::<H>)?;
+        self.module_fn(ms, "isenabled", gc_isenabled::<H>)?;
+        self.module_fn(ms, "get_stats", gc_get_stats::<H>)?;
+        let garbage = self.new_list(0)?;
+        self.module_set(self.st(ms), "garbage", garbage)?;
+        Ok(())
+    }
+
+    // ------------------------------------------------------------- imports
+
+    fn modules_get(&mut self, name: &str) -> PyResult<Option<Value>> {
+        let k = self.new_str(name)?;
+        let mods = self.rt.globals_roots[ROOT_MODULES];
+        self.dict_get_item(mods, k)
+    }
+
+    /// The `import` statement.
+    pub fn import_name(
+        &mut self,
+        base: usize,
+        name: u32,
+        fromlist: Value,
+        level: usize,
+    ) -> PyResult {
+        let mut full = self.interner.name(name).to_string();
+        if level > 0 {
+            let globals = self.st(base - 1);
+            let pkg = self.current_package(globals)?;
+            let mut parts: Vec<&str> = pkg.split('.').filter(|p| !p.is_empty()).collect();
+            if level - 1 > parts.len() || pkg.is_empty() {
+                return Err(self.raise_msg(
+                    T_IMPORT_ERROR,
+                    "attempted relative import with no known parent package",
+                ));
+            }
+            parts.truncate(parts.len() - (level - 1));
+            let prefix = parts.join(".");
+            full = if full.is_empty() {
+                prefix
+            } else {
+                format!("{prefix}.{full}")
+            };
+        }
+        let m = self.import_module(&full)?;
+        let has_fromlist = fromlist.is_obj() && object::array_len(fromlist.as_obj()) > 0;
+        if has_fromlist {
+            return Ok(m);
+        }
+        let top = full.split('.').next().unwrap_or("").to_string();
+        match self.modules_get(&top)? {
+            Some(t) => Ok(t),
+            None => Ok(m),
+        }
+    }
+
+    fn current_package(&mut self, globals: Value) -> PyResult<String> {
+        let pk = self.sym_str("__package__");
+        if let Some(p) = self.dict_get_item(globals, pk)? {
+            if p.is_obj() && object::kind(p.as_obj()) == Kind::Str {
+                return Ok(object::str_of(p.as_obj()).to_string());
+            }
+        }
+        let nk = self.sym_str("__name__");
+        let name = match self.dict_get_item(globals, nk)? {
+            Some(n) if n.is_obj() && object::kind(n.as_obj()) == Kind::Str => {
+                object::str_of(n.as_obj()).to_string()
+            }
+            _ => String::new(),
+        };
+        let pathk = self.sym_str("__path__");
+        if self.dict_get_item(globals, pathk)?.is_some() {
+            return Ok(name);
+        }
+        Ok(name
+            .rsplit_once('.')
+            .map(|(p, _)| p.to_string())
+            .unwrap_or_default())
+    }
+
+    /// Imports a dotted module name, parents first.
+    pub fn import_module(&mut self, full: &str) -> PyResult {
+        if let Some(m) = self.modules_get(full)? {
+            return Ok(m);
+        }
+        let (parent, leaf) = match full.rsplit_once('.') {
+            Some((p, l)) => (Some(p.to_string()), l.to_string()),
+            None => (None, full.to_string()),
+        };
+        let search: Vec<String> = match &parent {
+            Some(p) => {
+                let pm = self.import_module(p)?;
+                let pms = self.push(pm);
+                let dirs = self.package_dirs(pm)?;
+                self.truncate(pms);
+                if dirs.is_empty() {
+                    let msg = format!("No module named '{full}'; '{p}' is not a package");
+                    return Err(self.module_not_found(&msg, full));
+                }
+                dirs
+            }
+            None => {
+                if NATIVE_MODULES.contains(&full) {
+                    return self.import_native(full);
+                }
+                self.sys_path()
+            }
+        };
+        for dir in &search {
+            let pkg_init = std::path::Path::new(dir).join(&leaf).join("__init__.py");
+            let file = std::path::Path::new(dir).join(format!("{leaf}.py"));
+            if pkg_init.is_file() {
+                let pkg_dir = std::path::Path::new(dir).join(&leaf).display().to_string();
+                return self.load_source_module(full, &pkg_init, Some(pkg_dir));
+            }
+            if file.is_file() {
+                return self.load_source_module(full, &file, None);
+            }
+        }
+        let msg = format!("No module named '{full}'");
+        Err(self.module_not_found(&msg, full))
+    }
+
+    fn module_not_found(&mut self, msg: &str, name: &str) -> crate::vm::Exc {
+        match self.new_exception(T_MODULE_NOT_FOUND_ERROR, msg) {
+            Ok(e) => {
+                let es = self.push(e);
+                if let Ok(n) = self.new_str(name) {
+                    let sym = self.intern("name");
+                    let _ = self.setattr(self.st(es), sym, n);
+                }
+                let e = self.st(es);
+                self.truncate(es);
+                self.raise_value(e, Value::NULL)
+            }
+            Err(x) => x,
+        }
+    }
+
+    fn sys_path(&mut self) -> Vec<String> {
+        let p = self.rt.globals_roots[ROOT_SYS_PATH];
+        (0..Self::list_len(p))
+            .filter_map(|i| {
+                let v = Self::list_get(p, i);
+                (v.is_obj() && object::kind(v.as_obj()) == Kind::Str)
+                    .then(|| object::str_of(v.as_obj()).to_string())
+            })
+            .collect()
+    }
+
+    fn package_dirs(&mut self, m: Value) -> PyResult<Vec<String>> {
+        let sym = self.intern("__path__");
+        let Some(p) = self.getattr_opt(m, sym)? else {
+            return Ok(Vec::new());
+        };
+        if !(p.is_obj() && object::kind(p.as_obj()) == Kind::List) {
+            return Ok(Vec::new());
+        }
+        Ok((0..Self::list_len(p))
+            .filter_map(|i| {
+                let v = Self::list_get(p, i);
+                (v.is_obj() && object::kind(v.as_obj()) == Kind::Str)
+                    .then(|| object::str_of(v.as_obj()).to_string())
+            })
+            .collect())
+    }
+
+    fn load_source_module(
+        &mut self,
+        full: &str,
+        path: &std::path::Path,
+        pkg_dir: Option<String>,
+    ) -> PyResult {
+        let src = match std::fs::read_to_string(path) {
+            Ok(s) => s,
+            Err(e) => {
+                let msg = format!("cannot read {}: {e}", path.display());
+                return Err(self.raise_msg(T_IMPORT_ERROR, &msg));
+            }
+        };
+        let m = self.new_module(full)?;
+        let ms = self.push(m);
+        let file = path.display().to_string();
+        let f = self.new_str(&file)?;
+        self.module_set(self.st(ms), "__file__", f)?;
+        let pkg = match &pkg_dir {
+            Some(_) => full.to_string(),
+            None => full
+                .rsplit_once('.')
+                .map(|(p, _)| p.to_string())
+                .unwrap_or_default(),
+        };
+        let pv = self.new_str(&pkg)?;
+        self.module_set(self.st(ms), "__package__", pv)?;
+        if let Some(d) = pkg_dir {
+            let dv = self.new_str(&d)?;
+            let dvs = self.push(dv);
+            let l = self.list_from_stack(dvs, 1)?;
+            self.truncate(dvs);
+            self.module_set(self.st(ms), "__path__", l)?;
+        }
+        let bk = self.sym_str("__builtins__");
+        let d = object::get(self.st(ms).as_obj(), field::MOD_DICT);
+        self.dict_set_item(d, bk, self.rt.globals_roots[ROOT_BUILTINS])?;
+        self.register_module(full, self.st(ms))?;
+        let code = match crate::compiler::compile_module(&src, &file, &mut self.interner) {
+            Ok(c) => c,
+            Err(e) => {
+                let mods = self.rt.globals_roots[ROOT_MODULES];
+                let k = self.new_str(full)?;
+                self.dict_del_item(mods, k)?;
+                self.truncate(ms);
+                return Err(self.raise_syntax_error(&e));
+            }
+        };
+        let code = self.materialize(code, &file)?;
+        let globals = object::get(self.st(ms).as_obj(), field::MOD_DICT);
+        if let Err(e) = self.run_code(code, globals) {
+            let mods = self.rt.globals_roots[ROOT_MODULES];
+            let saved = self.rt.exc;
+            let k = self.new_str(full)?;
+            let _ = self.dict_del_item(mods, k);
+            self.rt.exc = saved;
+            self.truncate(ms);
+            return Err(e);
+        }
+        // A module may replace itself in sys.modules.
+        let m = match self.modules_get(full)? {
+            Some(m) => m,
+            None => self.st(ms),
+        };
+        self.truncate(ms);
+        Ok(m)
+    }
+
+    /// `from module import name`.
+    pub fn import_from(&mut self, module: Value, name: u32) -> PyResult {
+        if let Some(v) = self.getattr_opt(module, name)? {
+            return Ok(v);
+        }
+        // Maybe a submodule not imported yet.
+        if object::kind(module.as_obj()) == Kind::Module {
+            let mn =
+                object::str_of(object::get(module.as_obj(), field::MOD_NAME).as_obj()).to_string();
+            let full = format!("{mn}.{}", self.interner.name(name));
+            let ms = self.push(module);
+            match self.import_module(&full) {
+                Ok(sub) => {
+                    self.truncate(ms);
+                    return Ok(sub);
+                }
+                Err(_) if self.isinstance_idx(self.rt.exc, T_MODULE_NOT_FOUND_ERROR) => {
+                    self.rt.exc = Value::NULL;
+                    self.truncate(ms);
+                }
+                Err(e) => return Err(e),
+            }
+            let msg = format!(
+                "cannot import name '{}' from '{}'",
+                self.interner.name(name),
+                mn
+            );
+            return Err(self.raise_msg(T_IMPORT_ERROR, &msg));
+        }
+        let msg = format!("cannot import name '{}'", self.interner.name(name));
+        Err(self.raise_msg(T_IMPORT_ERROR, &msg))
+    }
+
+    /// `from module import *`.
+    pub fn import_star(&mut self, base: usize, module: Value) -> PyResult<()> {
+        let ms = self.push(module);
+        let src = object::get(module.as_obj(), field::MOD_DICT);
+        let all_sym = self.sym_str("__all__");
+        let names: Vec<Value> = match self.dict_get_item(src, all_sym)? {
+            Some(all) => {
+                let l = super_list(self, all)?;
+                (0..Self::list_len(l))
+                    .map(|i| Self::list_get(l, i))
+                    .collect()
+            }
+            None => {
+                let src = object::get(self.st(ms).as_obj(), field::MOD_DICT);
+                (0..Self::dict_used(src))
+                    .map(|i| Self::dict_entry(src, i).0)
+                    .filter(|k| {
+                        k.is_obj()
+                            && object::kind(k.as_obj()) == Kind::Str
+                            && !object::str_of(k.as_obj()).starts_with('_')
+                    })
+                    .collect()
+            }
+        };
+        let ns = self.rt.sp;
+        for n in &names {
+            self.push(*n);
+        }
+        for i in 0..names.len() {
+            let n = self.st(ns + i);
+            let src = object::get(self.st(ms).as_obj(), field::MOD_DICT);
+            if let Some(v) = self.dict_get_item(src, n)? {
+                let g = self.st(base - 1);
+                self.dict_set_item(g, n, v)?;
+            }
+        }
+        self.truncate(ms);
+        Ok(())
+    }
+}
+
+fn super_list<H: Heap>(vm: &mut Vm<H>, v: Value) -> PyResult {
+    let l = vm.new_list(0)?;
+    let ls = vm.push(l);
+    vm.list_extend(l, v)?;
+    let l = vm.st(ls);
+    vm.truncate(ls);
+    Ok(l)
+}
+
+fn identity<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    Ok(vm.arg(a, 0))
+}
+
+fn stream_write<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "write", 2, 2)?;
+    let s = vm.arg(a, 1);
+    if !(s.is_obj() && object::kind(s.as_obj()) == Kind::Str) {
+        let msg = format!("write() argument must be str, not {}", vm.type_name(s));
+        return Err(vm.type_error(&msg));
+    }
+    let text = object::str_of(s.as_obj()).to_string();
+    if is_stderr(vm, vm.arg(a, 0)) {
+        vm.flush();
+        let _ = std::io::stderr().write_all(text.as_bytes());
+    } else {
+        let _ = vm.out.write_all(text.as_bytes());
+    }
+    Ok(Value::int(text.chars().count() as i64))
+}
+
+fn stream_flush<H: Heap>(vm: &mut Vm<H>, _a: Args) -> PyResult {
+    vm.flush();
+    let _ = std::io::stderr().flush();
+    Ok(Value::NONE)
+}
+
+fn stream_isatty<H: Heap>(_vm: &mut Vm<H>, _a: Args) -> PyResult {
+    Ok(Value::FALSE)
+}
+
+fn sys_exit<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "exit", 0, 1)?;
+    let cls = vm.class(T_SYSTEM_EXIT);
+    let e = if a.n == 1 {
+        vm.call_values(cls, &[vm.arg(a, 0)])?
+    } else {
+        vm.call_values(cls, &[])?
+    };
+    Err(vm.raise_value(e, Value::NULL))
+}
+
+fn sys_getrecursionlimit<H: Heap>(vm: &mut Vm<H>, _a: Args) -> PyResult {
+    Ok(Value::int(vm.rt.recursion_limit as i64))
+}
+
+fn sys_setrecursionlimit<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "setrecursionlimit", 1, 1)?;
+    match vm.arg(a, 0).to_int() {
+        Some(n) if n >= 1 => {
+            // The interpreter recurses on the native stack; cap the limit so
+            // deep Python recursion raises RecursionError instead of
+            // overflowing it (the thread has a large stack, see main.rs).
+            vm.rt.recursion_limit = (n as usize).min(crate::MAX_RECURSION);
+            Ok(Value::NONE)
+        }
+        _ => Err(vm.value_error("recursion limit must be greater or equal than 1")),
+    }
+}
+
+fn sys_exc_info<H: Heap>(vm: &mut Vm<H>, _a: Args) -> PyResult {
+    let e = vm.rt.handling;
+    if e.is_null() {
+        return vm.new_tuple(&[Value::NONE, Value::NONE, Value::NONE]);
+    }
+    let t = vm.type_of(e);
+    vm.new_tuple(&[t, e, Value::NONE])
+}
+
+fn sys_getsizeof<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "getsizeof", 1, 2)?;
+    let v = vm.arg(a, 0);
+    let n = if v.is_obj() {
+        object::object_size(v.as_obj())
+    } else {
+        8
+    };
+    Ok(Value::int(n as i64))
+}
+
+fn f64_arg<H: Heap>(vm: &mut Vm<H>, v: Value) -> PyResult<f64> {
+    match vm.as_f64(v)? {
+        Some(f) => Ok(f),
+        None => {
+            if let Some(r) = vm.call_dunder(v, "__float__", &[])? {
+                if let Some(f) = vm.as_f64(r)? {
+                    return Ok(f);
+                }
+            }
+            let msg = format!("must be real number, not {}", vm.type_name(v));
+            Err(vm.type_error(&msg))
+        }
+    }
+}
+
+fn math_result<H: Heap>(vm: &mut Vm<H>, x: f64, r: f64) -> PyResult {
+    if r.is_nan() && !x.is_nan() {
+        return Err(vm.value_error("math domain error"));
+    }
+    if r.is_infinite() && x.is_finite() {
+        return Err(vm.overflow_error("math range error"));
+    }
+    vm.new_float(r)
+}
+
+fn math1<H: Heap>(vm: &mut Vm<H>, a: Args, name: &str, f: fn(f64) -> f64) -> PyResult {
+    vm.check_args(a, name, 1, 1)?;
+    let x = f64_arg(vm, vm.arg(a, 0))?;
+    math_result(vm, x, f(x))
+}
+
+fn math2<H: Heap>(vm: &mut Vm<H>, a: Args, name: &str, f: fn(f64, f64) -> f64) -> PyResult {
+    vm.check_args(a, name, 2, 2)?;
+    let x = f64_arg(vm, vm.arg(a, 0))?;
+    let y = f64_arg(vm, vm.arg(a, 1))?;
+    let r = f(x, y);
+    if r.is_nan() && !x.is_nan() && !y.is_nan() {
+        return Err(vm.value_error("math domain error"));
+    }
+    vm.new_float(r)
+}
+
+fn mathp<H: Heap>(vm: &mut Vm<H>, a: Args, name: &str, f: fn(f64) -> bool) -> PyResult {
+    vm.check_args(a, name, 1, 1)?;
+    let x = f64_arg(vm, vm.arg(a, 0))?;
+    Ok(Value::bool(f(x)))
+}
+
+fn math_sqrt<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "sqrt", 1, 1)?;
+    let x = f64_arg(vm, vm.arg(a, 0))?;
+    if x < 0.0 {
+        return Err(vm.value_error("math domain error"));
+    }
+    vm.new_float(x.sqrt())
+}
+
+fn math_log<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "log", 1, 2)?;
+    let v = vm.arg(a, 0);
+    let ln = |vm: &mut Vm<H>, v: Value| -> PyResult<f64> {
+        if num::is_int(v) && !v.is_int() {
+            // Big ints: log of the value scaled down by bits.
+            let b = num::to_bigint(v);
+            if b <= num_bigint::BigInt::from(0) {
+                return Err(vm.value_error("math domain error"));
+            }
+            let bits = b.bits() as i64;
+            let shift = (bits - 60).max(0);
+            let top: f64 = num_traits::ToPrimitive::to_f64(&(b >> shift as usize)).unwrap_or(1.0);
+            return Ok(top.ln() + shift as f64 * std::f64::consts::LN_2);
+        }
+        let x = f64_arg(vm, v)?;
+        if x <= 0.0 {
+            return Err(vm.value_error("math domain error"));
+        }
+        Ok(x.ln())
+    };
+    let l = ln(vm, v)?;
+    if a.n == 2 {
+        let b = ln(vm, vm.arg(a, 1))?;
+        if b == 0.0 {
+            return Err(vm.zero_division("float division by zero"));
+        }
+        return vm.new_float(l / b);
+    }
+    vm.new_float(l)
+}
+
+fn to_int_via<H: Heap>(
+    vm: &mut Vm<H>,
+    a: Args,
+    name: &str,
+    f: fn(f64) -> f64,
+    dunder: &str,
+) -> PyResult {
+    vm.check_args(a, name, 1, 1)?;
+    let v = vm.arg(a, 0);
+    if num::is_int(v) {
+        return Ok(if v.is_bool() {
+            Value::int((v == Value::TRUE) as i64)
+        } else {
+            v
+        });
+    }
+    if !(v.is_obj() && object::kind(v.as_obj()) == Kind::Float) {
+        if let Some(r) = vm.call_dunder(v, dunder, &[])? {
+            return Ok(r);
+        }
+    }
+    let x = f64_arg(vm, v)?;
+    if x.is_nan() {
+        return Err(vm.value_error("cannot convert float NaN to integer"));
+    }
+    if x.is_infinite() {
+        return Err(vm.overflow_error("cannot convert float infinity to integer"));
+    }
+    let r = f(x);
+    match Value::try_int(r as i64).filter(|_| r.abs() < 4.0e18) {
+        Some(v) => Ok(v),
+        None => {
+            let b: num_bigint::BigInt = num_traits::FromPrimitive::from_f64(r).unwrap_or_default();
+            vm.new_int(b)
+        }
+    }
+}
+
+fn math_floor<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    to_int_via(vm, a, "floor", f64::floor, "__floor__")
+}
+
+fn math_ceil<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    to_int_via(vm, a, "ceil", f64::ceil, "__ceil__")
+}
+
+fn math_trunc<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    to_int_via(vm, a, "trunc", f64::trunc, "__trunc__")
+}
+
+fn int_args<H: Heap>(vm: &mut Vm<H>, a: Args, name: &str) -> PyResult<Vec<num_bigint::BigInt>> {
+    let mut out = Vec::new();
+    for i in 0..a.n {
+        let v = vm.arg(a, i);
+        if !num::is_int(v) {
+            let msg = format!(
+                "'{}' object cannot be interpreted as an integer",
+                vm.type_name(v)
+            );
+            return Err(vm.type_error(&msg));
+        }
+        out.push(num::to_bigint(v));
+    }
+    let _ = name;
+    Ok(out)
+}
+
+fn math_gcd<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    let xs = int_args(vm, a, "gcd")?;
+    let g = xs.iter().fold(num_bigint::BigInt::from(0), |acc, x| {
+        num_integer::Integer::gcd(&acc, x)
+    });
+    vm.new_int(g)
+}
+
+fn math_factorial<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "factorial", 1, 1)?;
+    let xs = int_args(vm, a, "factorial")?;
+    let n = num_traits::ToPrimitive::to_i64(&xs[0]).unwrap_or(-1);
+    if n < 0 {
+        return Err(vm.value_error("factorial() not defined for negative values"));
+    }
+    let mut r = num_bigint::BigInt::from(1);
+    for i in 2..=n {
+        r *= i;
+    }
+    vm.new_int(r)
+}
+
+fn math_isqrt<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "isqrt", 1, 1)?;
+    let xs = int_args(vm, a, "isqrt")?;
+    if xs[0] < num_bigint::BigInt::from(0) {
+        return Err(vm.value_error("isqrt() argument must be nonnegative"));
+    }
+    vm.new_int(xs[0].sqrt())
+}
+
+fn now_secs() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64())
+}
+
+fn time_time<H: Heap>(vm: &mut Vm<H>, _a: Args) -> PyResult {
+    vm.new_float(now_secs())
+}
+
+fn time_time_ns<H: Heap>(vm: &mut Vm<H>, _a: Args) -> PyResult {
+    let ns = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as i64);
+    vm.int_from_i64(ns)
+}
+
+fn time_perf_counter<H: Heap>(vm: &mut Vm<H>, _a: Args) -> PyResult {
+    let t = vm.started.elapsed().as_secs_f64();
+    vm.new_float(t)
+}
+
+fn time_perf_counter_ns<H: Heap>(vm: &mut Vm<H>, _a: Args) -> PyResult {
+    let t = vm.started.elapsed().as_nanos() as i64;
+    vm.int_from_i64(t)
+}
+
+fn time_sleep<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "sleep", 1, 1)?;
+    let s = f64_arg(vm, vm.arg(a, 0))?;
+    if s < 0.0 {
+        return Err(vm.value_error("sleep length must be non-negative"));
+    }
+    std::thread::sleep(std::time::Duration::from_secs_f64(s));
+    Ok(Value::NONE)
+}
+
+fn gc_collect<H: Heap>(vm: &mut Vm<H>, _a: Args) -> PyResult {
+    vm.collect();
+    Ok(Value::int(0))
+}
+
+fn gc_enable<H: Heap>(vm: &mut Vm<H>, _a: Args) -> PyResult {
+    vm.gc_enabled = true;
+    Ok(Value::NONE)
+}
+
+fn gc_disable<H: Heap>(vm: &mut Vm<H>, _a: Args) -> PyResult {
+    vm.gc_enabled = false;
+    Ok(Value::NONE)
+}
+
+fn gc_isenabled<H: Heap>(vm: &mut Vm<H>, _a: Args) -> PyResult {
+    Ok(Value::bool(vm.gc_enabled))
+}
+
+fn gc_get_stats<H: Heap>(vm: &mut Vm<H>, _a: Args) -> PyResult {
+    let s = vm.heap.stats().clone();
+    let d = vm.new_dict()?;
+    let ds = vm.push(d);
+    let mut items: Vec<(String, i64)> = vec![
+        ("collector".into(), 0),
+        ("pauses".into(), s.total_pauses() as i64),
+        ("gc_ns".into(), s.total_pause_time().as_nanos() as i64),
+        ("max_pause_ns".into(), s.max_pause.as_nanos() as i64),
+        ("bytes_allocated".into(), s.bytes_allocated as i64),
+        ("objects_allocated".into(), s.objects_allocated as i64),
+        ("bytes_copied".into(), s.bytes_copied as i64),
+        ("bytes_freed".into(), s.bytes_freed as i64),
+        ("peak_heap_bytes".into(), s.peak_heap as i64),
+    ];
+    items.extend(s.counters.iter().map(|(k, v)| (k.to_string(), *v as i64)));
+    for (k, v) in items {
+        let kv = vm.new_str(&k)?;
+        let ks = vm.push(kv);
+        let val = if k == "collector" {
+            vm.new_str(s.collector)?
+        } else {
+            vm.int_from_i64(v)?
+        };
+        vm.dict_set_item(vm.st(ds), vm.st(ks), val)?;
+        vm.truncate(ks);
+    }
+    let d = vm.st(ds);
+    vm.truncate(ds);
+    Ok(d)
+}
+
+fn harness_begin<H: Heap>(vm: &mut Vm<H>, _a: Args) -> PyResult {
+    vm.harness_begin();
+    Ok(Value::NONE)
+}
+
+fn harness_end<H: Heap>(vm: &mut Vm<H>, _a: Args) -> PyResult {
+    vm.harness_end();
+    Ok(Value::NONE)
+}
