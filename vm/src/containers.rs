@@ -253,7 +253,7 @@ impl<H: Heap> Vm<H> {
         }
         let mark = self.push(d);
         self.push(key);
-        let h = self.hash(key)?;
+        let h = crate::ops::table_hash(self.hash(key)?);
         let r = self.dict_find(mark, mark + 1, h);
         let d = self.st(mark);
         self.truncate(mark);
@@ -265,7 +265,7 @@ impl<H: Heap> Vm<H> {
         let mark = self.push(d);
         self.push(key);
         self.push(v);
-        let h = self.hash(key)?;
+        let h = crate::ops::table_hash(self.hash(key)?);
         let (_, found) = self.dict_find(mark, mark + 1, h)?;
         if let Some(ix) = found {
             let d = self.st(mark);
@@ -361,7 +361,7 @@ impl<H: Heap> Vm<H> {
     pub fn dict_del_item(&mut self, d: Value, key: Value) -> PyResult<bool> {
         let mark = self.push(d);
         self.push(key);
-        let h = self.hash(key)?;
+        let h = crate::ops::table_hash(self.hash(key)?);
         let (slot, found) = self.dict_find(mark, mark + 1, h)?;
         let d = self.st(mark);
         self.truncate(mark);
@@ -506,7 +506,7 @@ impl<H: Heap> Vm<H> {
     pub fn set_contains(&mut self, s: Value, key: Value) -> PyResult<bool> {
         let mark = self.push(s);
         self.push(key);
-        let h = self.hash(key)?;
+        let h = crate::ops::table_hash(self.hash(key)?);
         let r = self.set_find(mark, mark + 1, h);
         self.truncate(mark);
         Ok(r?.1)
@@ -516,7 +516,7 @@ impl<H: Heap> Vm<H> {
     pub fn set_add(&mut self, s: Value, key: Value) -> PyResult<()> {
         let mark = self.push(s);
         self.push(key);
-        let h = self.hash(key)?;
+        let h = crate::ops::table_hash(self.hash(key)?);
         let (slot, found) = self.set_find(mark, mark + 1, h)?;
         if !found {
             let s = self.st(mark);
@@ -601,7 +601,7 @@ impl<H: Heap> Vm<H> {
     pub fn set_discard(&mut self, s: Value, key: Value) -> PyResult<bool> {
         let mark = self.push(s);
         self.push(key);
-        let h = self.hash(key)?;
+        let h = crate::ops::table_hash(self.hash(key)?);
         let (slot, found) = self.set_find(mark, mark + 1, h)?;
         let s = self.st(mark);
         self.truncate(mark);

@@ -764,7 +764,11 @@ impl<H: Heap> Vm<H> {
                 let mut v = r!(src);
                 v = match conv {
                     1 => self.to_str(v)?,
-                    2 | 3 => self.repr(v)?,
+                    2 => self.repr(v)?,
+                    3 => {
+                        let r = self.repr_string(v)?;
+                        self.new_str(&crate::protocol::ascii_escape(&r))?
+                    }
                     _ => v,
                 };
                 let spec_v = if spec == NO_REG {

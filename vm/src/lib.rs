@@ -15,6 +15,7 @@ pub mod cli;
 pub mod compiler;
 pub mod containers;
 pub mod format;
+pub mod instance;
 pub mod interp;
 pub mod loader;
 pub mod modules;
@@ -34,10 +35,9 @@ pub const MAX_RECURSION: usize = 20_000;
 /// errors (1), usage errors (2) and heap exhaustion (3).
 pub const EXIT_INTERNAL_ERROR: i32 = 70;
 
-/// Reports an unrecoverable VM error in one line and exits.
+/// Reports an unrecoverable VM error (a VM bug) and exits with
+/// `EXIT_INTERNAL_ERROR`. It panics so that the `heaplab` panic hook prints
+/// the one-line message (and a backtrace under `HEAPLAB_BACKTRACE`).
 pub fn fatal(msg: &str) -> ! {
-    use std::io::Write;
-    let _ = std::io::stdout().flush();
-    eprintln!("heaplab: internal error: {msg}");
-    std::process::exit(EXIT_INTERNAL_ERROR)
+    panic!("{msg}")
 }

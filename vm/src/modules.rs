@@ -34,7 +34,7 @@ fn stream_fd<H: Heap>(vm: &mut Vm<H>, f: Value) -> Option<i64> {
         return None;
     }
     let sym = vm.intern("_fd");
-    Vm::<H>::inst_get(f.as_obj(), sym).and_then(|v| v.to_int())
+    vm.inst_get(f.as_obj(), sym).and_then(|v| v.to_int())
 }
 
 impl<H: Heap> Vm<H> {
@@ -117,7 +117,7 @@ impl<H: Heap> Vm<H> {
         }
         self.module_set(self.st(ms), "argv", self.st(avs))?;
         for (name, v) in [
-            ("maxsize", Value::int(i64::MAX >> 1)),
+            ("maxsize", Value::NULL),
             ("version", Value::NULL),
             ("platform", Value::NULL),
             ("byteorder", Value::NULL),
@@ -135,6 +135,7 @@ impl<H: Heap> Vm<H> {
                     self.new_str(&e)?
                 }
                 "implementation_name" => continue,
+                "maxsize" => self.int_from_i64(i64::MAX)?,
                 _ => v,
             };
             self.module_set(self.st(ms), name, v)?;

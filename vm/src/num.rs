@@ -129,7 +129,7 @@ impl<H: Heap> Vm<H> {
                 }
                 BinOp::Mod => {
                     if y == 0 {
-                        return Err(self.zero_division("integer division or modulo by zero"));
+                        return Err(self.zero_division("integer modulo by zero"));
                     }
                     x.checked_rem(y).map(|_| mod_i64(x, y))
                 }
@@ -185,7 +185,12 @@ impl<H: Heap> Vm<H> {
             BinOp::Mul => x * y,
             BinOp::FloorDiv | BinOp::Mod => {
                 if y.is_zero() {
-                    return Err(self.zero_division("integer division or modulo by zero"));
+                    let msg = if op == BinOp::Mod {
+                        "integer modulo by zero"
+                    } else {
+                        "integer division or modulo by zero"
+                    };
+                    return Err(self.zero_division(msg));
                 }
                 let (q, r) = x.div_mod_floor(&y);
                 if op == BinOp::FloorDiv { q } else { r }

@@ -7,7 +7,6 @@ use crate::builtins::*;
 use crate::bytecode::{BinOp, CmpOp, UnOp};
 use crate::num::{self, bigint_of};
 use crate::object::{self, Kind, field};
-use crate::runtime::Shape;
 use crate::value::Value;
 use crate::vm::{Args, Exc, PyResult, Vm};
 use gc_api::Heap;
@@ -66,11 +65,19 @@ fn inplace_dunder(op: BinOp) -> &'static str {
     }
 }
 
-/// Truncates a 64-bit hash to what fits a small int (62 bits, signed).
+/// CPython never returns -1 as a hash (it means "error" in C).
 #[inline]
-pub fn fit_hash(h: i64) -> i64 {
-    let h = (h << 2) >> 2;
+pub fn not_minus_one(h: i64) -> i64 {
     if h == -1 { -2 } else { h }
+}
+
+/// The form of a hash stored in dict and set tables: the low 63 bits
+/// (sign-extended), so it fits a small-int value that collectors scan
+/// safely. Probing starts from the low bits, so table layouts match
+/// CPython's except in the rare collision chains that reach bit 63.
+#[inline]
+pub fn table_hash(h: i64) -> i64 {
+    (h << 1) >> 1
 }
 
 /// CPython's hash of an integer: value mod 2^61-1 with the sign kept.
@@ -139,7 +146,7 @@ pub fn hash_bytes(b: &[u8]) -> i64 {
         h ^= x as u64;
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
     }
-    fit_hash(h as i64)
+    not_minus_one(h as i64)
 }
 
 impl<H: Heap> Vm<H> {
@@ -214,6 +221,13 @@ impl<H: Heap> Vm<H> {
             return self.type_error("exceptions must derive from BaseException");
         }
         let mark = self.push(exc);
+        if !self.rt.handling.is_null() && self.rt.handling != exc {
+            let sym = self.intern("__context__");
+            let (e, h) = (self.st(mark), self.rt.handling);
+            if let Err(x) = self.setattr(e, sym, h) {
+                return x;
+            }
+        }
         let cause = self.st(cause_slot);
         if !cause.is_null() {
             let c = if self.is_class(cause) {
@@ -229,10 +243,9 @@ impl<H: Heap> Vm<H> {
             if let Err(x) = self.setattr(e, sym, c) {
                 return x;
             }
-        } else if !self.rt.handling.is_null() && self.rt.handling != exc {
-            let sym = self.intern("__context__");
-            let (e, h) = (self.st(mark), self.rt.handling);
-            if let Err(x) = self.setattr(e, sym, h) {
+            let sym = self.intern("__suppress_context__");
+            let e = self.st(mark);
+            if let Err(x) = self.setattr(e, sym, Value::TRUE) {
                 return x;
             }
         }
@@ -266,6 +279,14 @@ impl<H: Heap> Vm<H> {
     }
 
     // -------------------------------------------------------------- classes
+
+    /// Is `v` an instance of a user-defined class? Only those reach dunder
+    /// methods from the protocol functions; builtin kinds are handled
+    /// natively (their dunder methods call back into the protocol).
+    #[inline]
+    pub fn is_instance_obj(v: Value) -> bool {
+        v.is_obj() && object::kind(v.as_obj()) == Kind::Instance
+    }
 
     /// Is `v` a class object?
     #[inline]
@@ -337,82 +358,6 @@ impl<H: Heap> Vm<H> {
         None
     }
 
-    /// A new instance of user class `cls` (no `__init__` call).
-    pub fn new_instance(&mut self, cls: Value) -> PyResult {
-        let mark = self.push(cls);
-        let slots = self.alloc_array(Kind::Array, 4)?;
-        self.push(Value::obj(slots));
-        let o = self.alloc_fixed(Kind::Instance)?;
-        let cls = self.st(mark);
-        object::init(o, field::INST_CLASS, cls);
-        object::init(o, field::INST_SLOTS, self.st(mark + 1));
-        object::set_word(
-            o,
-            field::INST_SHAPE,
-            self.rt.root_shape as *const Shape as usize,
-        );
-        if object::word(cls.as_obj(), field::CLS_FLAGS) & CLS_HAS_DEL != 0 {
-            object::set_flags(o, object::FLAG_HAS_FINALIZER);
-        }
-        self.truncate(mark);
-        Ok(Value::obj(o))
-    }
-
-    fn shape_of(o: gc_api::ObjectRef) -> &'static Shape {
-        // SAFETY: INST_SHAPE always holds a leaked &'static Shape.
-        unsafe { &*(object::word(o, field::INST_SHAPE) as *const Shape) }
-    }
-
-    /// An instance attribute, if set.
-    #[inline]
-    pub fn inst_get(o: gc_api::ObjectRef, sym: u32) -> Option<Value> {
-        let shape = Self::shape_of(o);
-        shape
-            .lookup(sym)
-            .map(|i| object::array_get(object::get(o, field::INST_SLOTS).as_obj(), i))
-    }
-
-    fn inst_set(&mut self, o: Value, sym: u32, v: Value) -> PyResult<()> {
-        let oo = o.as_obj();
-        let shape = Self::shape_of(oo);
-        if let Some(i) = shape.lookup(sym) {
-            let slots = object::get(oo, field::INST_SLOTS).as_obj();
-            self.store(slots, 1 + i, v);
-            return Ok(());
-        }
-        let next = shape.with(sym);
-        let i = next.names.len() - 1;
-        let slots = object::get(oo, field::INST_SLOTS).as_obj();
-        if i >= object::array_len(slots) {
-            let mark = self.push(o);
-            self.push(v);
-            let new = self.alloc_array(Kind::Array, (i + 1) * 2)?;
-            let oo = self.st(mark).as_obj();
-            let old = object::get(oo, field::INST_SLOTS).as_obj();
-            for k in 0..object::array_len(old) {
-                object::init(new, 1 + k, object::array_get(old, k));
-            }
-            self.store(oo, field::INST_SLOTS, Value::obj(new));
-            let v = self.st(mark + 1);
-            self.truncate(mark);
-            return self.inst_set_new(oo, next, i, v);
-        }
-        self.inst_set_new(oo, next, i, v)
-    }
-
-    fn inst_set_new(
-        &mut self,
-        oo: gc_api::ObjectRef,
-        shape: &'static Shape,
-        i: usize,
-        v: Value,
-    ) -> PyResult<()> {
-        let slots = object::get(oo, field::INST_SLOTS).as_obj();
-        self.store(slots, 1 + i, v);
-        object::set_word(oo, field::INST_SHAPE, shape as *const Shape as usize);
-        Ok(())
-    }
-
     // ------------------------------------------------------------ attributes
 
     /// `getattr(obj, name)`.
@@ -467,7 +412,7 @@ impl<H: Heap> Vm<H> {
             let o = obj.as_obj();
             match object::kind(o) {
                 Kind::Instance => {
-                    if let Some(v) = Self::inst_get(o, name) {
+                    if let Some(v) = self.inst_get(o, name) {
                         return Ok(Some(v));
                     }
                 }
@@ -485,6 +430,17 @@ impl<H: Heap> Vm<H> {
                 Kind::Function => {
                     if let Some(v) = self.function_attr(obj, name)? {
                         return Ok(Some(v));
+                    }
+                }
+                Kind::Range => {
+                    let i = match self.interner.name(name) {
+                        "start" => Some(0),
+                        "stop" => Some(1),
+                        "step" => Some(2),
+                        _ => None,
+                    };
+                    if let Some(i) = i {
+                        return Ok(Some(object::get(o, i)));
                     }
                 }
                 _ => {}
@@ -537,6 +493,14 @@ impl<H: Heap> Vm<H> {
             "__name__" => Some(object::get(co, field::CLS_NAME)),
             "__mro__" => Some(object::get(co, field::CLS_MRO)),
             "__bases__" => Some(object::get(co, field::CLS_BASES)),
+            "__base__" => {
+                let b = object::get(co, field::CLS_BASES);
+                Some(if object::array_len(b.as_obj()) > 0 {
+                    object::array_get(b.as_obj(), 0)
+                } else {
+                    Value::NONE
+                })
+            }
             "__dict__" => Some(object::get(co, field::CLS_DICT)),
             "__class__" => Some(self.class(T_TYPE)),
             "__qualname__" => Some(object::get(co, field::CLS_NAME)),
@@ -570,27 +534,6 @@ impl<H: Heap> Vm<H> {
                 }
             }
         })
-    }
-
-    /// A dict snapshot of an instance's attributes (`obj.__dict__`, `vars`).
-    pub fn instance_dict(&mut self, obj: Value) -> PyResult {
-        let d = self.new_dict()?;
-        let mark = self.push(d);
-        self.push(obj);
-        let names = Self::shape_of(obj.as_obj()).names.clone();
-        for (i, n) in names.iter().enumerate() {
-            let k = self.sym(*n);
-            let o = self.st(mark + 1).as_obj();
-            let v = object::array_get(object::get(o, field::INST_SLOTS).as_obj(), i);
-            if v.is_null() {
-                continue;
-            }
-            let d = self.st(mark);
-            self.dict_set_item(d, k, v)?;
-        }
-        let d = self.st(mark);
-        self.truncate(mark);
-        Ok(d)
     }
 
     /// Binds a class attribute found for `obj` of type `t`.
@@ -665,7 +608,7 @@ impl<H: Heap> Vm<H> {
                 };
             let shadowed = obj.is_obj()
                 && object::kind(obj.as_obj()) == Kind::Instance
-                && Self::inst_get(obj.as_obj(), name).is_some();
+                && self.inst_get(obj.as_obj(), name).is_some();
             if is_plain && !shadowed {
                 return Ok((d, obj));
             }
@@ -747,30 +690,8 @@ impl<H: Heap> Vm<H> {
 
     /// `del obj.name`.
     pub fn delattr(&mut self, obj: Value, name: u32) -> PyResult<()> {
-        if obj.is_obj() && object::kind(obj.as_obj()) == Kind::Instance {
-            let o = obj.as_obj();
-            let shape = Self::shape_of(o);
-            if let Some(i) = shape.lookup(name) {
-                // Rebuild without the attribute: new shape from the root.
-                let names: Vec<u32> = shape.names.clone();
-                let slots = object::get(o, field::INST_SLOTS).as_obj();
-                let vals: Vec<Value> = (0..names.len())
-                    .map(|k| object::array_get(slots, k))
-                    .collect();
-                let mut s: &'static Shape = self.rt.root_shape;
-                let mut k = 0;
-                for (j, n) in names.iter().enumerate() {
-                    if j == i {
-                        continue;
-                    }
-                    s = s.with(*n);
-                    self.store(slots, 1 + k, vals[j]);
-                    k += 1;
-                }
-                self.store(slots, 1 + k, Value::NULL);
-                object::set_word(o, field::INST_SHAPE, s as *const Shape as usize);
-                return Ok(());
-            }
+        if Self::is_instance_obj(obj) && self.inst_del(obj, name)? {
+            return Ok(());
         }
         if self.is_class(obj) {
             let d = object::get(obj.as_obj(), field::CLS_DICT);
@@ -1056,7 +977,7 @@ impl<H: Heap> Vm<H> {
             _ => {}
         }
         if !v.is_obj() {
-            return Ok(fit_hash(v.0 as i64));
+            return Ok(not_minus_one(v.0 as i64));
         }
         let o = v.as_obj();
         match object::kind(o) {
@@ -1105,7 +1026,7 @@ impl<H: Heap> Vm<H> {
                 if acc == u64::MAX {
                     return Ok(1546275796);
                 }
-                Ok(fit_hash(acc as i64))
+                Ok(acc as i64)
             }
             Kind::FrozenSet => {
                 let mut h: u64 = 0;
@@ -1118,7 +1039,7 @@ impl<H: Heap> Vm<H> {
                     let kh = object::array_get(t, 2 * i).as_int() as u64;
                     h ^= (kh ^ (kh << 16) ^ 89869747).wrapping_mul(3644798167);
                 }
-                Ok(fit_hash(h as i64))
+                Ok(not_minus_one(h as i64))
             }
             Kind::List | Kind::Dict | Kind::Set | Kind::ByteArray => {
                 let msg = format!("unhashable type: '{}'", self.type_name(v));
@@ -1142,7 +1063,7 @@ impl<H: Heap> Vm<H> {
                         } else {
                             self.hash(r)?
                         };
-                        Ok(fit_hash(r))
+                        Ok(not_minus_one(r))
                     }
                     _ => Ok(self.identity_hash(v)),
                 }
@@ -1173,7 +1094,7 @@ impl<H: Heap> Vm<H> {
 
     fn identity_hash(&mut self, v: Value) -> i64 {
         let id = self.identity(v);
-        fit_hash((id >> 4 | id << 60) as i64)
+        not_minus_one((id >> 4 | id << 60) as i64)
     }
 
     // -------------------------------------------------------------- equality
@@ -1258,7 +1179,12 @@ impl<H: Heap> Vm<H> {
     }
 
     /// Comparisons between builtin values; `None` to fall back to dunders.
-    fn native_compare(&mut self, op: CmpOp, a: Value, b: Value) -> PyResult<Option<Value>> {
+    pub(crate) fn native_compare(
+        &mut self,
+        op: CmpOp,
+        a: Value,
+        b: Value,
+    ) -> PyResult<Option<Value>> {
         use std::cmp::Ordering;
         let ord: Option<Ordering> = if num::is_int(a) && num::is_int(b) {
             if let (Some(x), Some(y)) = (a.to_int(), b.to_int()) {
@@ -1284,8 +1210,10 @@ impl<H: Heap> Vm<H> {
                 (Kind::Str, Kind::Str) => {
                     Some(object::str_of(a.as_obj()).cmp(object::str_of(b.as_obj())))
                 }
-                (Kind::Bytes, Kind::Bytes) => {
-                    Some(object::bytes_of(a.as_obj()).cmp(object::bytes_of(b.as_obj())))
+                (Kind::Bytes | Kind::ByteArray, Kind::Bytes | Kind::ByteArray) => {
+                    let x = self.byte_contents(a).unwrap_or_default();
+                    let y = self.byte_contents(b).unwrap_or_default();
+                    Some(x.cmp(&y))
                 }
                 (Kind::Tuple, Kind::Tuple) | (Kind::List, Kind::List) => {
                     return self.seq_compare(op, a, b).map(Some);
@@ -1296,6 +1224,21 @@ impl<H: Heap> Vm<H> {
                 }
                 (Kind::Set | Kind::FrozenSet, Kind::Set | Kind::FrozenSet) => {
                     return self.set_compare(op, a, b).map(Some);
+                }
+                (Kind::Range, Kind::Range) if matches!(op, CmpOp::Eq | CmpOp::Ne) => {
+                    // Ranges are equal when they describe the same sequence.
+                    let norm = |vm: &Self, r: Value| {
+                        let (s, e, st) = vm.range_parts(r);
+                        let (s, e, st) = (num::to_bigint(s), num::to_bigint(e), num::to_bigint(st));
+                        let n = crate::protocol::range_len(&s, &e, &st);
+                        (
+                            n,
+                            if n > 0 { Some(s) } else { None },
+                            if n > 1 { Some(st) } else { None },
+                        )
+                    };
+                    let same = norm(self, a) == norm(self, b);
+                    return Ok(Some(Value::bool(same == (op == CmpOp::Eq))));
                 }
                 _ => None,
             }
@@ -1451,6 +1394,24 @@ impl<H: Heap> Vm<H> {
                     }
                     return Ok(object::str_of(o).contains(object::str_of(item.as_obj())));
                 }
+                Kind::Bytes | Kind::ByteArray => {
+                    let hay = self.byte_contents(container).unwrap_or_default();
+                    if let Some(b) = item.to_int() {
+                        if !(0..256).contains(&b) {
+                            return Err(self.value_error("byte must be in range(0, 256)"));
+                        }
+                        return Ok(hay.contains(&(b as u8)));
+                    }
+                    let Some(needle) = self.byte_contents(item) else {
+                        let msg = format!(
+                            "a bytes-like object is required, not '{}'",
+                            self.type_name(item)
+                        );
+                        return Err(self.type_error(&msg));
+                    };
+                    return Ok(needle.is_empty()
+                        || hay.windows(needle.len()).any(|w| w == needle.as_slice()));
+                }
                 Kind::List | Kind::Tuple => {
                     let mark = self.push(container);
                     self.push(item);
@@ -1487,8 +1448,11 @@ impl<H: Heap> Vm<H> {
                 }
                 _ => {}
             }
-            if let Some(r) = self.call_dunder(container, "__contains__", &[item])? {
-                return self.truthy(r);
+            // Builtin kinds not handled above fall back to iteration.
+            if Self::is_instance_obj(container) {
+                if let Some(r) = self.call_dunder(container, "__contains__", &[item])? {
+                    return self.truthy(r);
+                }
             }
         }
         let mark = self.push(item);

@@ -36,7 +36,7 @@ impl<H: Heap> Vm<H> {
             let kind = match object::kind(v.as_obj()) {
                 Kind::List | Kind::Tuple => Some(iterk::SEQ),
                 Kind::Str => Some(iterk::STR),
-                Kind::Bytes => Some(iterk::BYTES),
+                Kind::Bytes | Kind::ByteArray => Some(iterk::BYTES),
                 Kind::Dict => Some(iterk::DICT_KEYS),
                 Kind::Set | Kind::FrozenSet => Some(iterk::SET),
                 Kind::Range => {
@@ -57,6 +57,10 @@ impl<H: Heap> Vm<H> {
             if let Some(k) = kind {
                 return self.new_iter(k, v, Value::NULL, Value::NULL);
             }
+        }
+        if !Self::is_instance_obj(v) {
+            let msg = format!("'{}' object is not iterable", self.type_name(v));
+            return Err(self.type_error(&msg));
         }
         if let Some(r) = self.call_dunder(v, "__iter__", &[])? {
             return Ok(r);
@@ -161,7 +165,13 @@ impl<H: Heap> Vm<H> {
                 self.new_str(cs).map(Some)
             }
             iterk::BYTES => {
-                let b = object::bytes_of(seq.as_obj());
+                let so = seq.as_obj();
+                let b = if object::kind(so) == Kind::ByteArray {
+                    let buf = object::get(so, field::BA_BUF).as_obj();
+                    &object::bytes_of(buf)[..object::word(so, field::BA_LEN)]
+                } else {
+                    object::bytes_of(so)
+                };
                 if i >= b.len() {
                     return Ok(None);
                 }
@@ -231,6 +241,9 @@ impl<H: Heap> Vm<H> {
             }
             iterk::ZIP => {
                 let n = object::array_len(seq.as_obj());
+                if n == 0 {
+                    return Ok(None);
+                }
                 let mark = self.rt.sp;
                 for k in 0..n {
                     let its = object::get(self.st(slot).as_obj(), field::IT_SEQ);
@@ -617,8 +630,10 @@ impl<H: Heap> Vm<H> {
                 _ => {}
             }
         }
-        if let Some(r) = self.call_dunder(obj, "__getitem__", &[key])? {
-            return Ok(r);
+        if Self::is_instance_obj(obj) {
+            if let Some(r) = self.call_dunder(obj, "__getitem__", &[key])? {
+                return Ok(r);
+            }
         }
         let msg = format!("'{}' object is not subscriptable", self.type_name(obj));
         Err(self.type_error(&msg))
@@ -653,7 +668,8 @@ impl<H: Heap> Vm<H> {
                 _ => {}
             }
         }
-        if self.call_dunder(obj, "__setitem__", &[key, v])?.is_some() {
+        if Self::is_instance_obj(obj) && self.call_dunder(obj, "__setitem__", &[key, v])?.is_some()
+        {
             return Ok(());
         }
         let msg = format!(
@@ -763,7 +779,7 @@ impl<H: Heap> Vm<H> {
                 _ => {}
             }
         }
-        if self.call_dunder(obj, "__delitem__", &[key])?.is_some() {
+        if Self::is_instance_obj(obj) && self.call_dunder(obj, "__delitem__", &[key])?.is_some() {
             return Ok(());
         }
         let msg = format!(
@@ -811,6 +827,9 @@ impl<H: Heap> Vm<H> {
             if n.is_some() {
                 return Ok(n);
             }
+        }
+        if !Self::is_instance_obj(v) {
+            return Ok(None);
         }
         match self.call_dunder(v, "__len__", &[])? {
             Some(r) => match self.index_value(r)? {
@@ -962,6 +981,51 @@ impl<H: Heap> Vm<H> {
                 self.seq_repeat(b, a, false).map(Some)
             }
             (BinOp::Mod, Some(Kind::Str), _) => self.percent_format(a, b).map(Some),
+            (
+                BinOp::Or | BinOp::And | BinOp::Sub | BinOp::Xor,
+                Some(Kind::Set | Kind::FrozenSet),
+                Some(Kind::Set | Kind::FrozenSet),
+            ) => {
+                let name = match op {
+                    BinOp::Or => "union",
+                    BinOp::And => "intersection",
+                    BinOp::Sub => "difference",
+                    _ => "symmetric_difference",
+                };
+                let mark = self.push(a);
+                let sym = self.intern(name);
+                let (f, s) = self.load_method(a, sym)?;
+                let r = self.call_values(f, &[s, b])?;
+                if inplace && ka == Some(Kind::Set) {
+                    // `s |= t` and friends update `a` in place.
+                    let rs = self.push(r);
+                    let clear = self.intern("clear");
+                    let (f, s) = self.load_method(self.st(mark), clear)?;
+                    self.call_values(f, &[s])?;
+                    self.set_update(self.st(mark), self.st(rs))?;
+                    let a = self.st(mark);
+                    self.truncate(mark);
+                    return Ok(Some(a));
+                }
+                self.truncate(mark);
+                Ok(Some(r))
+            }
+            (BinOp::Or, Some(Kind::Dict), Some(Kind::Dict)) => {
+                // `d1 | d2` (a new dict) and `d1 |= d2` (in place).
+                if inplace {
+                    self.dict_update(a, b)?;
+                    return Ok(Some(a));
+                }
+                let mark = self.push(a);
+                self.push(b);
+                let d = self.new_dict()?;
+                let ds = self.push(d);
+                self.dict_update(d, self.st(mark))?;
+                self.dict_update(self.st(ds), self.st(mark + 1))?;
+                let d = self.st(ds);
+                self.truncate(mark);
+                Ok(Some(d))
+            }
             _ => Ok(None),
         }
     }
@@ -1566,6 +1630,21 @@ fn is_printable(c: char) -> bool {
         && !c.is_control()
         && c != '\u{2028}'
         && c != '\u{2029}'
+}
+
+/// Escapes every non-ASCII character the way `ascii()` does.
+pub fn ascii_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        let u = c as u32;
+        match u {
+            0..=0x7f => out.push(c),
+            0x80..=0xff => out.push_str(&format!("\\x{u:02x}")),
+            0x100..=0xffff => out.push_str(&format!("\\u{u:04x}")),
+            _ => out.push_str(&format!("\\U{u:08x}")),
+        }
+    }
+    out
 }
 
 /// Python's repr of bytes.

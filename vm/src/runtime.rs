@@ -103,6 +103,8 @@ pub struct Runtime {
     /// (class id, symbol) → attribute found on the MRO; cleared at every
     /// collection and on class mutation.
     pub attr_cache: HashMap<(u32, u32), Value>,
+    /// Class id → allowed attribute names under `__slots__` (or None).
+    pub slots_cache: HashMap<u32, Option<std::rc::Rc<Vec<u32>>>>,
     pub next_class_id: u32,
     /// Lazily assigned identities for `id()`/default hash: object → id.
     /// Keys are addresses; moving collectors forward them at weak processing.
@@ -144,6 +146,7 @@ impl Runtime {
             handling: Value::NULL,
             root_shape: Shape::root(),
             attr_cache: HashMap::new(),
+            slots_cache: HashMap::new(),
             next_class_id: 1,
             identities: HashMap::new(),
             next_identity: 1,

@@ -17,7 +17,7 @@ pub(super) fn install<H: Heap>(vm: &mut Vm<H>) -> PyResult<()> {
         ("print", print::<H>),
         ("len", len::<H>),
         ("repr", repr::<H>),
-        ("ascii", repr::<H>),
+        ("ascii", ascii::<H>),
         ("abs", abs::<H>),
         ("min", min::<H>),
         ("max", max::<H>),
@@ -128,6 +128,13 @@ fn len<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 fn repr<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     vm.check_args(a, "repr", 1, 1)?;
     vm.repr(vm.arg(a, 0))
+}
+
+fn ascii<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "ascii", 1, 1)?;
+    let r = vm.repr_string(vm.arg(a, 0))?;
+    let s = crate::protocol::ascii_escape(&r);
+    vm.new_str(&s)
 }
 
 fn abs<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
@@ -369,6 +376,21 @@ fn next<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
         let msg = format!("'{}' object is not an iterator", vm.type_name(it));
         return Err(vm.type_error(&msg));
     }
+    if it.is_obj() && object::kind(it.as_obj()) == Kind::Generator {
+        return match vm.gen_resume(a.base, Value::NONE, Value::NULL)? {
+            Ok(v) => Ok(v),
+            Err(_) if a.n == 2 => Ok(vm.arg(a, 1)),
+            Err(ret) => {
+                let cls = vm.class(T_STOP_ITERATION);
+                let e = if ret.is_none() {
+                    vm.call_values(cls, &[])?
+                } else {
+                    vm.call_values(cls, &[ret])?
+                };
+                Err(vm.raise_value(e, Value::NULL))
+            }
+        };
+    }
     match vm.iter_next(a.base)? {
         Some(v) => Ok(v),
         None => {
@@ -508,7 +530,7 @@ fn id<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 fn hash<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     vm.check_args(a, "hash", 1, 1)?;
     let h = vm.hash(vm.arg(a, 0))?;
-    Ok(Value::int(h))
+    vm.int_from_i64(h)
 }
 
 fn chr<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
@@ -617,9 +639,14 @@ fn pow<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
         if m == num_bigint::BigInt::from(0) {
             return Err(vm.value_error("pow() 3rd argument cannot be 0"));
         }
-        if e < num_bigint::BigInt::from(0) {
-            return Err(vm.value_error("base is not invertible for the given modulus"));
-        }
+        let (b, e) = if e < num_bigint::BigInt::from(0) {
+            match mod_inverse(&b, &m) {
+                Some(inv) => (inv, -e),
+                None => return Err(vm.value_error("base is not invertible for the given modulus")),
+            }
+        } else {
+            (b, e)
+        };
         let r = b.modpow(&e, &m);
         // Python's result takes the sign of the modulus.
         let r = if r != num_bigint::BigInt::from(0)
@@ -632,6 +659,23 @@ fn pow<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
         return vm.new_int(r);
     }
     vm.binary_op(BinOp::Pow, vm.arg(a, 0), vm.arg(a, 1), false)
+}
+
+/// The inverse of `b` modulo `m` (extended Euclid), if it exists.
+fn mod_inverse(b: &num_bigint::BigInt, m: &num_bigint::BigInt) -> Option<num_bigint::BigInt> {
+    use num_bigint::BigInt;
+    use num_integer::Integer;
+    let m_abs = num_traits::Signed::abs(m);
+    let (mut r0, mut r1) = (b.mod_floor(&m_abs), m_abs.clone());
+    let (mut s0, mut s1) = (BigInt::from(1), BigInt::from(0));
+    while r1 != BigInt::from(0) {
+        let q = &r0 / &r1;
+        let r2 = &r0 - &q * &r1;
+        r0 = std::mem::replace(&mut r1, r2);
+        let s2 = &s0 - &q * &s1;
+        s0 = std::mem::replace(&mut s1, s2);
+    }
+    (r0 == BigInt::from(1)).then(|| s0.mod_floor(&m_abs))
 }
 
 fn round<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
@@ -733,8 +777,9 @@ fn dir<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
         let v = vm.arg(a, 0);
         let mut dicts = Vec::new();
         if v.is_obj() && object::kind(v.as_obj()) == Kind::Instance {
-            let d = vm.instance_dict(v)?;
-            dicts.push(d);
+            for k in vm.inst_names(v.as_obj()) {
+                names.push(object::str_of(k.as_obj()).to_string());
+            }
         }
         if v.is_obj() && object::kind(v.as_obj()) == Kind::Module {
             dicts.push(object::get(v.as_obj(), field::MOD_DICT));

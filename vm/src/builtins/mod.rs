@@ -199,6 +199,13 @@ impl<H: Heap> Vm<H> {
         if self.dict_get_str(self.st(ds), del).is_some() {
             flags |= CLS_HAS_DEL;
         }
+        // A class that defines __eq__ but not __hash__ is unhashable.
+        let (eq, hash) = (self.sym_str("__eq__"), self.sym_str("__hash__"));
+        if self.dict_get_str(self.st(ds), eq).is_some()
+            && self.dict_get_str(self.st(ds), hash).is_none()
+        {
+            self.dict_set_item(self.st(ds), hash, Value::NONE)?;
+        }
         object::set_word(c, field::CLS_FLAGS, flags);
         let r = self.st(cs);
         self.truncate(dict_slot);

@@ -370,7 +370,27 @@ fn type_new<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     }
     let c = vm.make_class(&name, &bv, vm.st(ds), &module)?;
     vm.truncate(mark);
+    init_subclass(vm, c)?;
     Ok(c)
+}
+
+/// Calls the nearest base's `__init_subclass__` (an implicit classmethod)
+/// for a new class.
+fn init_subclass<H: Heap>(vm: &mut Vm<H>, cls: Value) -> PyResult<()> {
+    let key = vm.sym_str("__init_subclass__");
+    let mro = object::get(cls.as_obj(), field::CLS_MRO);
+    let found = object::items(mro.as_obj())[1..]
+        .iter()
+        .find_map(|c| vm.dict_get_str(object::get(c.as_obj(), field::CLS_DICT), key));
+    let f = match found {
+        Some(f) if f.is_obj() && object::kind(f.as_obj()) == Kind::Function => f,
+        Some(f) if f.is_obj() && object::kind(f.as_obj()) == Kind::ClassMethod => {
+            object::get(f.as_obj(), 0)
+        }
+        _ => return Ok(()),
+    };
+    vm.call_values(f, &[cls])?;
+    Ok(())
 }
 
 fn property_new<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {

@@ -23,6 +23,8 @@ struct Cx<'a> {
     lines: &'a LineIndex,
     interner: &'a mut Interner,
     filename: &'a str,
+    /// `eval` code: the module body is `return <expr>`.
+    allow_module_return: bool,
 }
 
 /// Compiles a module body.
@@ -32,12 +34,14 @@ pub fn compile_module(
     lines: &LineIndex,
     interner: &mut Interner,
     filename: &str,
+    allow_module_return: bool,
 ) -> CResult<CodeDesc> {
     let mut cx = Cx {
         table,
         lines,
         interner,
         filename,
+        allow_module_return,
     };
     let mut u = Unit::new(&mut cx, 0, "<module>", "<module>".to_string(), 1);
     u.setup_registers(&[]);
@@ -537,7 +541,9 @@ impl<'c, 'a> Unit<'c, 'a> {
                 }
             }
             Stmt::Return(r) => {
-                if self.kind() != ScopeKind::Function {
+                if self.kind() != ScopeKind::Function
+                    && !(self.cx.allow_module_return && self.kind() == ScopeKind::Module)
+                {
                     return Err(err_at(self.cx, s, "'return' outside function"));
                 }
                 let t = self.tmp();

@@ -195,7 +195,7 @@ pub fn compile_module(
             text: String::new(),
         }
     })?;
-    codegen::compile_module(&body, &table, &lines, interner, filename)
+    codegen::compile_module(&body, &table, &lines, interner, filename, false)
 }
 
 /// Compiles a single expression (for `eval`).
@@ -232,5 +232,5 @@ pub fn compile_eval(
         column: 1,
         text: String::new(),
     })?;
-    codegen::compile_module(&body, &table, &lines, interner, filename)
+    codegen::compile_module(&body, &table, &lines, interner, filename, true)
 }

@@ -15,6 +15,283 @@ pub(super) fn install<H: Heap>(vm: &mut Vm<H>) {
     vm.def_method(T_BYTEARRAY, "decode", decode::<H>);
     vm.def_method(T_BYTEARRAY, "hex", hex::<H>);
     vm.def_method(T_BYTES, "hex", hex::<H>);
+    let both: &[(&'static str, crate::vm::NativeFn<H>)] = &[
+        ("upper", |vm, a| {
+            map_bytes(vm, a, |b| b.to_ascii_uppercase())
+        }),
+        ("lower", |vm, a| {
+            map_bytes(vm, a, |b| b.to_ascii_lowercase())
+        }),
+        ("strip", |vm, a| strip(vm, a, true, true)),
+        ("lstrip", |vm, a| strip(vm, a, true, false)),
+        ("rstrip", |vm, a| strip(vm, a, false, true)),
+        ("startswith", |vm, a| affix(vm, a, true)),
+        ("endswith", |vm, a| affix(vm, a, false)),
+        ("find", find::<H>),
+        ("count", count::<H>),
+        ("replace", replace::<H>),
+        ("split", split::<H>),
+        ("join", join::<H>),
+        ("isdigit", |vm, a| test_all(vm, a, |b| b.is_ascii_digit())),
+        ("isalpha", |vm, a| {
+            test_all(vm, a, |b| b.is_ascii_alphabetic())
+        }),
+        ("isspace", |vm, a| {
+            test_all(vm, a, |b| b.is_ascii_whitespace())
+        }),
+    ];
+    for t in [T_BYTES, T_BYTEARRAY] {
+        for &(n, f) in both {
+            vm.def_method(t, n, f);
+        }
+    }
+    let fh = vm.register("fromhex", fromhex::<H>);
+    let b = vm
+        .new_builtin(fh, Value::NULL)
+        .unwrap_or_else(|_| crate::fatal("boot"));
+    let bs = vm.push(b);
+    let cm = vm
+        .alloc_fixed(Kind::ClassMethod)
+        .unwrap_or_else(|_| crate::fatal("boot"));
+    object::init(cm, 0, vm.st(bs));
+    vm.truncate(bs);
+    vm.def_class_attr(T_BYTES, "fromhex", Value::obj(cm));
+}
+
+fn fromhex<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "fromhex", 2, 2)?;
+    let s = vm.arg(a, 1);
+    if !(s.is_obj() && object::kind(s.as_obj()) == Kind::Str) {
+        return Err(vm.type_error("fromhex() argument must be str"));
+    }
+    let digits: Vec<char> = object::str_of(s.as_obj())
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let mut out = Vec::with_capacity(digits.len() / 2);
+    for (i, pair) in digits.chunks(2).enumerate() {
+        let hex: String = pair.iter().collect();
+        match (pair.len(), u8::from_str_radix(&hex, 16)) {
+            (2, Ok(b)) => out.push(b),
+            _ => {
+                let msg = format!(
+                    "non-hexadecimal number found in fromhex() arg at position {}",
+                    2 * i
+                );
+                return Err(vm.value_error(&msg));
+            }
+        }
+    }
+    vm.new_bytes_kind(Kind::Bytes, &out)
+}
+
+/// A result of the same type as the receiver (bytes or bytearray).
+fn same_kind<H: Heap>(vm: &mut Vm<H>, a: Args, data: &[u8]) -> PyResult {
+    if object::kind(vm.arg(a, 0).as_obj()) == Kind::ByteArray {
+        vm.new_bytearray(data)
+    } else {
+        vm.new_bytes_kind(Kind::Bytes, data)
+    }
+}
+
+/// Argument `i` as bytes (bytes or bytearray), or a TypeError.
+fn bytes_arg<H: Heap>(vm: &mut Vm<H>, a: Args, i: usize) -> PyResult<Vec<u8>> {
+    match vm.byte_contents(vm.arg(a, i)) {
+        Some(b) => Ok(b),
+        None => {
+            let msg = format!(
+                "a bytes-like object is required, not '{}'",
+                vm.type_name(vm.arg(a, i))
+            );
+            Err(vm.type_error(&msg))
+        }
+    }
+}
+
+fn map_bytes<H: Heap>(vm: &mut Vm<H>, a: Args, f: fn(u8) -> u8) -> PyResult {
+    let data: Vec<u8> = vm
+        .byte_contents(vm.arg(a, 0))
+        .unwrap_or_default()
+        .into_iter()
+        .map(f)
+        .collect();
+    same_kind(vm, a, &data)
+}
+
+fn test_all<H: Heap>(vm: &mut Vm<H>, a: Args, f: fn(&u8) -> bool) -> PyResult {
+    let data = vm.byte_contents(vm.arg(a, 0)).unwrap_or_default();
+    Ok(Value::bool(!data.is_empty() && data.iter().all(f)))
+}
+
+fn strip<H: Heap>(vm: &mut Vm<H>, a: Args, left: bool, right: bool) -> PyResult {
+    vm.check_args(a, "strip", 1, 2)?;
+    let data = vm.byte_contents(vm.arg(a, 0)).unwrap_or_default();
+    let set: Vec<u8> = if a.n == 2 && !vm.arg(a, 1).is_none() {
+        bytes_arg(vm, a, 1)?
+    } else {
+        b" \t\n\r\x0b\x0c".to_vec()
+    };
+    let mut lo = 0;
+    let mut hi = data.len();
+    if left {
+        while lo < hi && set.contains(&data[lo]) {
+            lo += 1;
+        }
+    }
+    if right {
+        while hi > lo && set.contains(&data[hi - 1]) {
+            hi -= 1;
+        }
+    }
+    same_kind(vm, a, &data[lo..hi])
+}
+
+fn affix<H: Heap>(vm: &mut Vm<H>, a: Args, prefix: bool) -> PyResult {
+    vm.check_args(a, "startswith", 2, 2)?;
+    let data = vm.byte_contents(vm.arg(a, 0)).unwrap_or_default();
+    let p = vm.arg(a, 1);
+    let cands: Vec<Vec<u8>> = if p.is_obj() && object::kind(p.as_obj()) == Kind::Tuple {
+        object::items(p.as_obj())
+            .iter()
+            .filter_map(|v| vm.byte_contents(*v))
+            .collect()
+    } else {
+        vec![bytes_arg(vm, a, 1)?]
+    };
+    let r = cands.iter().any(|c| {
+        if prefix {
+            data.starts_with(c)
+        } else {
+            data.ends_with(c)
+        }
+    });
+    Ok(Value::bool(r))
+}
+
+fn position(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.is_empty() {
+        return Some(0);
+    }
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+fn find<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "find", 2, 2)?;
+    let data = vm.byte_contents(vm.arg(a, 0)).unwrap_or_default();
+    let needle = match vm.arg(a, 1).to_int() {
+        Some(b) => vec![b as u8],
+        None => bytes_arg(vm, a, 1)?,
+    };
+    Ok(Value::int(
+        position(&data, &needle).map_or(-1, |p| p as i64),
+    ))
+}
+
+fn count<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "count", 2, 2)?;
+    let data = vm.byte_contents(vm.arg(a, 0)).unwrap_or_default();
+    let needle = match vm.arg(a, 1).to_int() {
+        Some(b) => vec![b as u8],
+        None => bytes_arg(vm, a, 1)?,
+    };
+    if needle.is_empty() {
+        return Ok(Value::int(data.len() as i64 + 1));
+    }
+    let (mut n, mut i) = (0, 0);
+    while let Some(p) = position(&data[i..], &needle) {
+        n += 1;
+        i += p + needle.len();
+    }
+    Ok(Value::int(n))
+}
+
+fn replace<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "replace", 3, 3)?;
+    let data = vm.byte_contents(vm.arg(a, 0)).unwrap_or_default();
+    let old = bytes_arg(vm, a, 1)?;
+    let new = bytes_arg(vm, a, 2)?;
+    let mut out = Vec::with_capacity(data.len());
+    let mut i = 0;
+    while i <= data.len() {
+        match position(&data[i..], &old) {
+            Some(p) if !old.is_empty() => {
+                out.extend_from_slice(&data[i..i + p]);
+                out.extend_from_slice(&new);
+                i += p + old.len();
+            }
+            _ => {
+                out.extend_from_slice(&data[i..]);
+                break;
+            }
+        }
+    }
+    same_kind(vm, a, &out)
+}
+
+fn split<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "split", 1, 2)?;
+    let data = vm.byte_contents(vm.arg(a, 0)).unwrap_or_default();
+    let parts: Vec<Vec<u8>> = if a.n == 2 && !vm.arg(a, 1).is_none() {
+        let sep = bytes_arg(vm, a, 1)?;
+        if sep.is_empty() {
+            return Err(vm.value_error("empty separator"));
+        }
+        let mut v = Vec::new();
+        let mut i = 0;
+        loop {
+            match position(&data[i..], &sep) {
+                Some(p) => {
+                    v.push(data[i..i + p].to_vec());
+                    i += p + sep.len();
+                }
+                None => {
+                    v.push(data[i..].to_vec());
+                    break;
+                }
+            }
+        }
+        v
+    } else {
+        data.split(|b| b.is_ascii_whitespace())
+            .filter(|p| !p.is_empty())
+            .map(|p| p.to_vec())
+            .collect()
+    };
+    let l = vm.new_list(parts.len())?;
+    let ls = vm.push(l);
+    for p in parts {
+        let b = same_kind(vm, a, &p)?;
+        vm.list_append(vm.st(ls), b)?;
+    }
+    let l = vm.st(ls);
+    vm.truncate(ls);
+    Ok(l)
+}
+
+fn join<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "join", 2, 2)?;
+    let sep = vm.byte_contents(vm.arg(a, 0)).unwrap_or_default();
+    let it = vm.get_iter(vm.arg(a, 1))?;
+    let its = vm.push(it);
+    let mut out = Vec::new();
+    let mut first = true;
+    while let Some(v) = vm.iter_next(its)? {
+        let Some(b) = vm.byte_contents(v) else {
+            vm.truncate(its);
+            let msg = format!(
+                "sequence item: expected a bytes-like object, {} found",
+                vm.type_name(v)
+            );
+            return Err(vm.type_error(&msg));
+        };
+        if !first {
+            out.extend_from_slice(&sep);
+        }
+        first = false;
+        out.extend_from_slice(&b);
+    }
+    vm.truncate(its);
+    same_kind(vm, a, &out)
 }
 
 impl<H: Heap> Vm<H> {

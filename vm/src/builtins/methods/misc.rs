@@ -34,9 +34,55 @@ pub(super) fn install<H: Heap>(vm: &mut Vm<H>) -> PyResult<()> {
     vm.def_method(T_ITERATOR, "__next__", iter_next::<H>);
     vm.def_method(T_ITERATOR, "__iter__", identity::<H>);
     vm.def_method(T_PROPERTY, "getter", prop_getter::<H>);
+    vm.def_method(T_RANGE, "index", range_index::<H>);
+    vm.def_method(T_RANGE, "count", range_count::<H>);
+    vm.def_method(T_STOP_ITERATION, "__init__", stop_iteration_init::<H>);
+    vm.def_class_attr(T_STOP_ITERATION, "value", Value::NONE);
+    for name in ["__cause__", "__context__", "__traceback__"] {
+        vm.def_class_attr(T_BASE_EXCEPTION, name, Value::NONE);
+    }
+    vm.def_class_attr(T_BASE_EXCEPTION, "__suppress_context__", Value::FALSE);
     vm.def_method(T_PROPERTY, "setter", prop_setter::<H>);
     vm.def_method(T_PROPERTY, "deleter", prop_deleter::<H>);
     Ok(())
+}
+
+fn range_position<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult<Option<num_bigint::BigInt>> {
+    let x = vm.arg(a, 1);
+    if !num::is_int(x) || !vm.contains(vm.arg(a, 0), x)? {
+        return Ok(None);
+    }
+    let (start, _, step) = vm.range_parts(vm.arg(a, 0));
+    Ok(Some(
+        (num::to_bigint(x) - num::to_bigint(start)) / num::to_bigint(step),
+    ))
+}
+
+fn range_index<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "index", 2, 2)?;
+    match range_position(vm, a)? {
+        Some(i) => vm.new_int(i),
+        None => {
+            let r = vm.repr_string(vm.arg(a, 1))?;
+            let msg = format!("{r} is not in range");
+            Err(vm.value_error(&msg))
+        }
+    }
+}
+
+fn range_count<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "count", 2, 2)?;
+    Ok(Value::int(range_position(vm, a)?.is_some() as i64))
+}
+
+fn stop_iteration_init<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    let args = vm.tuple_from_stack(a.base + 1, a.n - 1)?;
+    let sym = vm.intern("args");
+    vm.setattr(vm.arg(a, 0), sym, args)?;
+    let value = if a.n > 1 { vm.arg(a, 1) } else { Value::NONE };
+    let sym = vm.intern("value");
+    vm.setattr(vm.arg(a, 0), sym, value)?;
+    Ok(Value::NONE)
 }
 
 fn identity<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
@@ -77,9 +123,7 @@ fn object_ne<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 
 fn object_hash<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     let id = vm.identity(vm.arg(a, 0));
-    Ok(Value::int(crate::ops::fit_hash(
-        (id >> 4 | id << 60) as i64,
-    )))
+    vm.int_from_i64(crate::ops::not_minus_one((id >> 4 | id << 60) as i64))
 }
 
 fn object_init_subclass<H: Heap>(_vm: &mut Vm<H>, _a: Args) -> PyResult {

@@ -2,6 +2,7 @@
 
 mod bytes;
 mod dict_set;
+mod dunders;
 mod list;
 mod misc;
 mod str;
@@ -15,5 +16,6 @@ pub(super) fn install<H: Heap>(vm: &mut Vm<H>) -> PyResult<()> {
     list::install(vm);
     dict_set::install(vm);
     misc::install(vm)?;
+    dunders::install(vm);
     Ok(())
 }

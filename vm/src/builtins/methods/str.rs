@@ -25,6 +25,7 @@ pub(super) fn install<H: Heap>(vm: &mut Vm<H>) {
         ("count", count::<H>),
         ("upper", upper::<H>),
         ("lower", lower::<H>),
+        ("casefold", lower::<H>),
         ("capitalize", capitalize::<H>),
         ("title", title::<H>),
         ("swapcase", swapcase::<H>),
@@ -37,6 +38,7 @@ pub(super) fn install<H: Heap>(vm: &mut Vm<H>) {
         ("isupper", isupper::<H>),
         ("islower", islower::<H>),
         ("isidentifier", isidentifier::<H>),
+        ("istitle", istitle::<H>),
         ("format", format::<H>),
         ("zfill", zfill::<H>),
         ("ljust", ljust::<H>),
@@ -518,6 +520,30 @@ fn isidentifier<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
         let mut c = s.chars();
         matches!(c.next(), Some(f) if f == '_' || f.is_alphabetic())
             && c.all(|x| x == '_' || x.is_alphanumeric())
+    })
+}
+
+fn istitle<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    pred(vm, a, "istitle", |s| {
+        let (mut cased, mut prev_cased) = (false, false);
+        for c in s.chars() {
+            if c.is_uppercase() {
+                if prev_cased {
+                    return false;
+                }
+                prev_cased = true;
+                cased = true;
+            } else if c.is_lowercase() {
+                if !prev_cased {
+                    return false;
+                }
+                prev_cased = true;
+                cased = true;
+            } else {
+                prev_cased = false;
+            }
+        }
+        cased
     })
 }
 
