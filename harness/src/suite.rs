@@ -37,6 +37,9 @@ pub struct Program {
     pub default_size: u64,
     /// Size for quick checks (about 0.1 s on CPython).
     pub quick_size: u64,
+    /// Size for the VM's `--gc-stress --verify-heap` runs (a few
+    /// milliseconds on CPython: every allocation collects under stress).
+    pub tiny_size: u64,
     /// Language features the program relies on (free-form tags).
     #[serde(default)]
     pub features: Vec<String>,
@@ -241,10 +244,14 @@ impl Suite {
             } else if !self.dir.join(&p.path).is_file() {
                 problems.push(format!("{at}: file {} does not exist", p.path.display()));
             }
-            if p.default_size == 0 || p.quick_size == 0 {
+            if p.default_size == 0 || p.quick_size == 0 || p.tiny_size == 0 {
                 problems.push(format!("{at}: sizes must be positive"));
             }
-            for (what, size) in [("default", p.default_size), ("quick", p.quick_size)] {
+            for (what, size) in [
+                ("default", p.default_size),
+                ("quick", p.quick_size),
+                ("tiny", p.tiny_size),
+            ] {
                 match p.checksum_for(size) {
                     None => problems.push(format!("{at}: no checksum for {what} size {size}")),
                     Some(c) if c.trim().is_empty() => {
@@ -452,7 +459,7 @@ mod tests {
     fn program_toml(name: &str, path: &str, checksums: &str) -> String {
         format!(
             "[[program]]\nname = \"{name}\"\npath = \"{path}\"\ncategory = \"gc\"\n\
-             description = \"d\"\ndefault_size = 10\nquick_size = 2\n\
+             description = \"d\"\ndefault_size = 10\nquick_size = 2\ntiny_size = 1\n\
              features = []\nmodules = [\"heaplab_hook\"]\n[program.checksums]\n{checksums}\n"
         )
     }
@@ -498,7 +505,7 @@ mod tests {
     #[test]
     fn validation_accepts_a_good_suite() {
         let dir = temp_suite("good");
-        let ok = "\"10\" = \"1\"\n\"2\" = \"1\"";
+        let ok = "\"10\" = \"1\"\n\"2\" = \"1\"\n\"1\" = \"1\"";
         std::fs::write(
             dir.join("one.toml"),
             program_toml("a", "gc/a.py", ok) + &program_toml("b", "gc/b.py", ok),
@@ -513,7 +520,7 @@ mod tests {
     #[test]
     fn validation_reports_every_problem() {
         let dir = temp_suite("bad");
-        let ok = "\"10\" = \"1\"\n\"2\" = \"1\"";
+        let ok = "\"10\" = \"1\"\n\"2\" = \"1\"\n\"1\" = \"1\"";
         // Duplicate name across two manifests, a missing file, a path
         // escaping the suite, a missing quick-size checksum.
         std::fs::write(dir.join("one.toml"), program_toml("a", "gc/a.py", ok)).unwrap();
@@ -522,7 +529,7 @@ mod tests {
             program_toml("a", "gc/b.py", ok)
                 + &program_toml("c", "gc/missing.py", ok)
                 + &program_toml("d", "../gc/a.py", ok)
-                + &program_toml("e", "gc/b.py", "\"10\" = \"1\""),
+                + &program_toml("e", "gc/b.py", "\"10\" = \"1\"\n\"1\" = \"1\""),
         )
         .unwrap();
         let suite = Suite::load(&dir).unwrap();

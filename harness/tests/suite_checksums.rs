@@ -57,7 +57,11 @@ fn check_interpreter(name: &str) {
 }
 
 fn check_program(suite: &Suite, p: &Program, command: &[String]) -> Result<(), String> {
-    let size = p.quick_size;
+    check_size(suite, p, command, p.quick_size)?;
+    check_size(suite, p, command, p.tiny_size)
+}
+
+fn check_size(suite: &Suite, p: &Program, command: &[String], size: u64) -> Result<(), String> {
     let expected = p.checksum_for(size).unwrap_or_default();
     let out = suite
         .run(p, command, size, LIMIT)
