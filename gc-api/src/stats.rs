@@ -127,10 +127,10 @@ impl GcStats {
 
     /// Flushes the pause log.
     pub fn flush_log(&self) {
-        if let Some(l) = &self.log {
-            if let Ok(mut w) = l.lock() {
-                let _ = w.flush();
-            }
+        if let Some(l) = &self.log
+            && let Ok(mut w) = l.lock()
+        {
+            let _ = w.flush();
         }
     }
 
@@ -178,20 +178,20 @@ impl GcStats {
         if d > self.max_pause {
             self.max_pause = d;
         }
-        if let Some(l) = &self.log {
-            if let Ok(mut w) = l.lock() {
-                let _ = writeln!(
-                    w,
-                    "{},{},{},{},{},{},{}",
-                    (t.start - self.created).as_nanos(),
-                    (end - self.created).as_nanos(),
-                    t.kind.name(),
-                    t.reason,
-                    t.heap_before,
-                    heap_after,
-                    work
-                );
-            }
+        if let Some(l) = &self.log
+            && let Ok(mut w) = l.lock()
+        {
+            let _ = writeln!(
+                w,
+                "{},{},{},{},{},{},{}",
+                (t.start - self.created).as_nanos(),
+                (end - self.created).as_nanos(),
+                t.kind.name(),
+                t.reason,
+                t.heap_before,
+                heap_after,
+                work
+            );
         }
     }
 

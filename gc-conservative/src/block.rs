@@ -117,7 +117,7 @@ impl Block {
 
     /// Assigns an empty block to a size class and links all cells free.
     pub fn assign(&mut self, cell_size: usize, lane: usize, scan: bool) {
-        debug_assert!(cell_size >= MIN_CELL && cell_size % 8 == 0);
+        debug_assert!(cell_size >= MIN_CELL && cell_size.is_multiple_of(8));
         self.cell_size = cell_size;
         self.n_cells = BLOCK_BYTES / cell_size;
         self.recip = (1u64 << 32).div_ceil(cell_size as u64);

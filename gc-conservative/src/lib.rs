@@ -439,7 +439,7 @@ impl Heap for ConservativeHeap {
         size: usize,
         kind: AllocKind,
     ) -> Result<ObjectRef, OutOfMemory> {
-        debug_assert!(size >= gc_api::HEADER_BYTES && size % 8 == 0);
+        debug_assert!(size >= gc_api::HEADER_BYTES && size.is_multiple_of(8));
         let large = size > MAX_SMALL || (kind == AllocKind::Large && size >= LARGE_KIND_MIN);
         let mut collected = false;
         if self.cfg.stress {
@@ -528,10 +528,10 @@ impl Heap for ConservativeHeap {
         std::hint::black_box(&regs);
 
         vm.collection_finished();
-        if self.cfg.verify {
-            if let Err(e) = verify_heap(&*self, vm) {
-                panic!("{e}");
-            }
+        if self.cfg.verify
+            && let Err(e) = verify_heap(&*self, vm)
+        {
+            panic!("{e}");
         }
     }
 

@@ -289,7 +289,7 @@ fn stats_counters_are_reported() {
     let mut vm = MockVm::new();
     for _ in 0..1000 {
         let o = vm.alloc(&mut h, 0, 1).unwrap();
-        if MockVm::label(o) % 2 == 0 {
+        if MockVm::label(o).is_multiple_of(2) {
             vm.push_root(Some(o));
         }
     }

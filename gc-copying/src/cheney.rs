@@ -265,11 +265,11 @@ impl Tracer {
     }
 
     fn forwarded(&self, o: ObjectRef) -> ObjectRef {
-        if self.in_from(o.addr()) {
-            if let Some(n) = word::forwarded_to(Self::from_word(o)) {
-                // SAFETY: forwarding words hold non-null addresses.
-                return unsafe { ObjectRef::from_addr_unchecked(n) };
-            }
+        if self.in_from(o.addr())
+            && let Some(n) = word::forwarded_to(Self::from_word(o))
+        {
+            // SAFETY: forwarding words hold non-null addresses.
+            return unsafe { ObjectRef::from_addr_unchecked(n) };
         }
         o
     }

@@ -400,10 +400,10 @@ impl Heap for CopyingHeap {
         self.stats.end_pause(timer, used_after, copied as u64);
 
         vm.collection_finished();
-        if self.config.verify {
-            if let Err(e) = gc_api::verify_heap(&*self, vm) {
-                panic!("{e}");
-            }
+        if self.config.verify
+            && let Err(e) = gc_api::verify_heap(&*self, vm)
+        {
+            panic!("{e}");
         }
     }
 

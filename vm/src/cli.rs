@@ -169,14 +169,14 @@ pub fn run<H: Heap>(config: VmConfig, source: &str, filename: &str) -> i32 {
             return 2;
         }
     };
-    if let Some(p) = &config.gc_log {
-        if let Err(e) = heap.stats_mut().open_log(p) {
-            eprintln!(
-                "heaplab: error: cannot open --gc-log file {}: {e}",
-                p.display()
-            );
-            return 2;
-        }
+    if let Some(p) = &config.gc_log
+        && let Err(e) = heap.stats_mut().open_log(p)
+    {
+        eprintln!(
+            "heaplab: error: cannot open --gc-log file {}: {e}",
+            p.display()
+        );
+        return 2;
     }
     let mut vm = Vm::new(heap, config);
     vm.rt.native_stack_base = std::hint::black_box(&stack_base_marker) as *const usize as usize;

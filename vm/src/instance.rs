@@ -80,15 +80,15 @@ impl<H: Heap> Vm<H> {
             self.store(storage, 1 + i, v);
             return Ok(());
         }
-        if let Some(allowed) = self.slots_of(object::get(oo, field::INST_CLASS)) {
-            if !allowed.contains(&sym) {
-                let msg = format!(
-                    "'{}' object has no attribute '{}'",
-                    self.type_name(o),
-                    self.interner.name(sym)
-                );
-                return Err(self.raise_msg(T_ATTRIBUTE_ERROR, &msg));
-            }
+        if let Some(allowed) = self.slots_of(object::get(oo, field::INST_CLASS))
+            && !allowed.contains(&sym)
+        {
+            let msg = format!(
+                "'{}' object has no attribute '{}'",
+                self.type_name(o),
+                self.interner.name(sym)
+            );
+            return Err(self.raise_msg(T_ATTRIBUTE_ERROR, &msg));
         }
         let next = shape.with(sym);
         let i = next.names.len() - 1;

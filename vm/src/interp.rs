@@ -106,7 +106,6 @@ impl<H: Heap> Vm<H> {
     /// Binds call arguments into the new frame's registers, then sets up
     /// cells and free variables.
     fn bind_args(&mut self, code: &'static Code, base: usize, args: Args) -> PyResult<()> {
-        let func = self.rt.stack[base - 2].as_obj();
         let argc = code.argcount as usize;
         let nkw = self.nkw(args);
         let npos = args.n;
@@ -178,7 +177,8 @@ impl<H: Heap> Vm<H> {
         }
         // Defaults.
         let func_v = self.rt.stack[base - 2];
-        let defaults = object::get(func, field::FN_DEFAULTS);
+        // Re-read the function: the *args/**kwargs allocations may have moved it.
+        let defaults = object::get(self.rt.stack[base - 2].as_obj(), field::FN_DEFAULTS);
         let ndef = if defaults.is_obj() {
             object::array_len(defaults.as_obj())
         } else {
@@ -314,12 +314,12 @@ impl<H: Heap> Vm<H> {
         object::set_word(g, field::GEN_STATE, GEN_RUNNING);
         self.rt.frames.last_mut().expect("frame").pc = pc;
         // The value sent lands in the destination register of the Yield.
-        if state == GEN_SUSPENDED && pc > 0 {
-            if let Instr::Yield { dst, .. } | Instr::YieldFrom { dst, .. } = code.instrs[pc - 1] {
-                if let Instr::Yield { .. } = code.instrs[pc - 1] {
-                    self.rt.stack[base + dst as usize] = self.rt.stack[sent_slot];
-                }
-            }
+        if state == GEN_SUSPENDED
+            && pc > 0
+            && let Instr::Yield { dst, .. } | Instr::YieldFrom { dst, .. } = code.instrs[pc - 1]
+            && let Instr::Yield { .. } = code.instrs[pc - 1]
+        {
+            self.rt.stack[base + dst as usize] = self.rt.stack[sent_slot];
         }
         let r = if throw.is_obj() {
             self.rt.exc = throw;

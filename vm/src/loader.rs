@@ -204,12 +204,14 @@ impl<H: Heap> Vm<H> {
             ),
         ] {
             let sym = self.intern(attr);
-            if let Ok(Some(c)) = self.getattr_opt(e, sym) {
-                if !c.is_none() && c != e && self.isinstance_idx(c, T_BASE_EXCEPTION) {
-                    let line = self.exception_line(c);
-                    chain = format!("{line}{sep}");
-                    break;
-                }
+            if let Ok(Some(c)) = self.getattr_opt(e, sym)
+                && !c.is_none()
+                && c != e
+                && self.isinstance_idx(c, T_BASE_EXCEPTION)
+            {
+                let line = self.exception_line(c);
+                chain = format!("{line}{sep}");
+                break;
             }
         }
         out.push_str(&chain);

@@ -300,10 +300,11 @@ impl<H: Heap> Vm<H> {
 
     fn current_package(&mut self, globals: Value) -> PyResult<String> {
         let pk = self.sym_str("__package__");
-        if let Some(p) = self.dict_get_item(globals, pk)? {
-            if p.is_obj() && object::kind(p.as_obj()) == Kind::Str {
-                return Ok(object::str_of(p.as_obj()).to_string());
-            }
+        if let Some(p) = self.dict_get_item(globals, pk)?
+            && p.is_obj()
+            && object::kind(p.as_obj()) == Kind::Str
+        {
+            return Ok(object::str_of(p.as_obj()).to_string());
         }
         let nk = self.sym_str("__name__");
         let name = match self.dict_get_item(globals, nk)? {
@@ -644,10 +645,10 @@ fn f64_arg<H: Heap>(vm: &mut Vm<H>, v: Value) -> PyResult<f64> {
     match vm.as_f64(v)? {
         Some(f) => Ok(f),
         None => {
-            if let Some(r) = vm.call_dunder(v, "__float__", &[])? {
-                if let Some(f) = vm.as_f64(r)? {
-                    return Ok(f);
-                }
+            if let Some(r) = vm.call_dunder(v, "__float__", &[])?
+                && let Some(f) = vm.as_f64(r)?
+            {
+                return Ok(f);
             }
             let msg = format!("must be real number, not {}", vm.type_name(v));
             Err(vm.type_error(&msg))
@@ -745,10 +746,10 @@ fn to_int_via<H: Heap>(
             v
         });
     }
-    if !(v.is_obj() && object::kind(v.as_obj()) == Kind::Float) {
-        if let Some(r) = vm.call_dunder(v, dunder, &[])? {
-            return Ok(r);
-        }
+    if !(v.is_obj() && object::kind(v.as_obj()) == Kind::Float)
+        && let Some(r) = vm.call_dunder(v, dunder, &[])?
+    {
+        return Ok(r);
     }
     let x = f64_arg(vm, v)?;
     if x.is_nan() {

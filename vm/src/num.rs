@@ -333,10 +333,11 @@ fn small(v: Value) -> Option<i64> {
 
 /// Correctly rounded int / int (None on overflow).
 fn int_true_div(x: &BigInt, y: &BigInt) -> Option<f64> {
-    if let (Some(a), Some(b)) = (x.to_f64(), y.to_f64()) {
-        if a.abs() < 9.007_199_254_740_992e15 && b.abs() < 9.007_199_254_740_992e15 {
-            return Some(a / b);
-        }
+    if let (Some(a), Some(b)) = (x.to_f64(), y.to_f64())
+        && a.abs() < 9.007_199_254_740_992e15
+        && b.abs() < 9.007_199_254_740_992e15
+    {
+        return Some(a / b);
     }
     // Scale so the quotient has 55+ significant bits, then round once.
     let neg = x.is_negative() != y.is_negative();

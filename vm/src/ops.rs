@@ -399,14 +399,15 @@ impl<H: Heap> Vm<H> {
         }
         let t = self.type_of(obj);
         let descr = self.class_lookup(t, name);
-        if let Some(d) = descr {
-            if d.is_obj() && object::kind(d.as_obj()) == Kind::Property {
-                let g = object::get(d.as_obj(), field::PROP_GET);
-                if g.is_null() || g.is_none() {
-                    return Err(self.raise_msg(T_ATTRIBUTE_ERROR, "unreadable attribute"));
-                }
-                return self.call_values(g, &[obj]).map(Some);
+        if let Some(d) = descr
+            && d.is_obj()
+            && object::kind(d.as_obj()) == Kind::Property
+        {
+            let g = object::get(d.as_obj(), field::PROP_GET);
+            if g.is_null() || g.is_none() {
+                return Err(self.raise_msg(T_ATTRIBUTE_ERROR, "unreadable attribute"));
             }
+            return self.call_values(g, &[obj]).map(Some);
         }
         if obj.is_obj() {
             let o = obj.as_obj();
@@ -619,26 +620,27 @@ impl<H: Heap> Vm<H> {
     /// `obj.name = v`.
     pub fn setattr(&mut self, obj: Value, name: u32, v: Value) -> PyResult<()> {
         let t = self.type_of(obj);
-        if let Some(d) = self.class_lookup(t, name) {
-            if d.is_obj() && object::kind(d.as_obj()) == Kind::Property {
-                let s = object::get(d.as_obj(), field::PROP_SET);
-                if s.is_null() || s.is_none() {
-                    return Err(self.raise_msg(T_ATTRIBUTE_ERROR, "can't set attribute"));
-                }
-                self.call_values(s, &[obj, v])?;
-                return Ok(());
+        if let Some(d) = self.class_lookup(t, name)
+            && d.is_obj()
+            && object::kind(d.as_obj()) == Kind::Property
+        {
+            let s = object::get(d.as_obj(), field::PROP_SET);
+            if s.is_null() || s.is_none() {
+                return Err(self.raise_msg(T_ATTRIBUTE_ERROR, "can't set attribute"));
             }
+            self.call_values(s, &[obj, v])?;
+            return Ok(());
         }
         if obj.is_obj() {
             match object::kind(obj.as_obj()) {
                 Kind::Instance => {
                     let sa = self.intern("__setattr__");
-                    if let Some(f) = self.class_lookup(t, sa) {
-                        if object::kind(f.as_obj()) == Kind::Function {
-                            let n = self.sym(name);
-                            self.call_values(f, &[obj, n, v])?;
-                            return Ok(());
-                        }
+                    if let Some(f) = self.class_lookup(t, sa)
+                        && object::kind(f.as_obj()) == Kind::Function
+                    {
+                        let n = self.sym(name);
+                        self.call_values(f, &[obj, n, v])?;
+                        return Ok(());
                     }
                     return self.inst_set(obj, name, v);
                 }
@@ -1094,7 +1096,7 @@ impl<H: Heap> Vm<H> {
 
     fn identity_hash(&mut self, v: Value) -> i64 {
         let id = self.identity(v);
-        not_minus_one((id >> 4 | id << 60) as i64)
+        not_minus_one(id.rotate_right(4) as i64)
     }
 
     // -------------------------------------------------------------- equality
@@ -1135,28 +1137,28 @@ impl<H: Heap> Vm<H> {
         };
         let mark = self.push(a);
         self.push(b);
-        if let Some(r) = self.call_dunder(a, name, &[b])? {
-            if r != Value::NOT_IMPLEMENTED {
-                self.truncate(mark);
-                return Ok(r);
-            }
+        if let Some(r) = self.call_dunder(a, name, &[b])?
+            && r != Value::NOT_IMPLEMENTED
+        {
+            self.truncate(mark);
+            return Ok(r);
         }
         let (a, b) = (self.st(mark), self.st(mark + 1));
-        if let Some(r) = self.call_dunder(b, rname, &[a])? {
-            if r != Value::NOT_IMPLEMENTED {
-                self.truncate(mark);
-                return Ok(r);
-            }
+        if let Some(r) = self.call_dunder(b, rname, &[a])?
+            && r != Value::NOT_IMPLEMENTED
+        {
+            self.truncate(mark);
+            return Ok(r);
         }
         let (a, b) = (self.st(mark), self.st(mark + 1));
         self.truncate(mark);
         match op {
             CmpOp::Eq => Ok(Value::bool(a == b)),
             CmpOp::Ne => {
-                if let Some(r) = self.call_dunder(a, "__eq__", &[b])? {
-                    if r != Value::NOT_IMPLEMENTED {
-                        return Ok(Value::bool(!self.truthy(r)?));
-                    }
+                if let Some(r) = self.call_dunder(a, "__eq__", &[b])?
+                    && r != Value::NOT_IMPLEMENTED
+                {
+                    return Ok(Value::bool(!self.truthy(r)?));
                 }
                 Ok(Value::bool(a != b))
             }
@@ -1427,32 +1429,30 @@ impl<H: Heap> Vm<H> {
                     self.truncate(mark);
                     return Ok(false);
                 }
-                Kind::Range => {
-                    if num::is_int(item) {
-                        let (start, stop, step) = self.range_parts(container);
-                        let x = num::to_bigint(item);
-                        let (s, e, st) = (
-                            num::to_bigint(start),
-                            num::to_bigint(stop),
-                            num::to_bigint(step),
-                        );
-                        let inside = if st > num_bigint::BigInt::from(0) {
-                            x >= s && x < e
-                        } else {
-                            x <= s && x > e
-                        };
-                        return Ok(inside
-                            && num_integer::Integer::mod_floor(&(x - s), &st)
-                                == num_bigint::BigInt::from(0));
-                    }
+                Kind::Range if num::is_int(item) => {
+                    let (start, stop, step) = self.range_parts(container);
+                    let x = num::to_bigint(item);
+                    let (s, e, st) = (
+                        num::to_bigint(start),
+                        num::to_bigint(stop),
+                        num::to_bigint(step),
+                    );
+                    let inside = if st > num_bigint::BigInt::from(0) {
+                        x >= s && x < e
+                    } else {
+                        x <= s && x > e
+                    };
+                    return Ok(inside
+                        && num_integer::Integer::mod_floor(&(x - s), &st)
+                            == num_bigint::BigInt::from(0));
                 }
                 _ => {}
             }
             // Builtin kinds not handled above fall back to iteration.
-            if Self::is_instance_obj(container) {
-                if let Some(r) = self.call_dunder(container, "__contains__", &[item])? {
-                    return self.truthy(r);
-                }
+            if Self::is_instance_obj(container)
+                && let Some(r) = self.call_dunder(container, "__contains__", &[item])?
+            {
+                return self.truthy(r);
             }
         }
         let mark = self.push(item);
@@ -1478,10 +1478,11 @@ impl<H: Heap> Vm<H> {
 
     /// `a op b` (with in-place dunders first when `inplace`).
     pub fn binary_op(&mut self, op: BinOp, a: Value, b: Value, inplace: bool) -> PyResult {
-        if num::is_int(a) && num::is_int(b) {
-            if let Some(v) = self.int_binop(op, a, b)? {
-                return Ok(v);
-            }
+        if num::is_int(a)
+            && num::is_int(b)
+            && let Some(v) = self.int_binop(op, a, b)?
+        {
+            return Ok(v);
         }
         if let (Some(x), Some(y)) = (self.float_operand(a), self.float_operand(b)) {
             let big = |v: Value| v.is_obj() && object::kind(v.as_obj()) == Kind::BigInt;
@@ -1499,30 +1500,28 @@ impl<H: Heap> Vm<H> {
         }
         let mark = self.push(a);
         self.push(b);
-        if inplace {
-            if let Some(r) = self.call_dunder(a, inplace_dunder(op), &[b])? {
-                if r != Value::NOT_IMPLEMENTED {
-                    self.truncate(mark);
-                    return Ok(r);
-                }
-            }
+        if inplace
+            && let Some(r) = self.call_dunder(a, inplace_dunder(op), &[b])?
+            && r != Value::NOT_IMPLEMENTED
+        {
+            self.truncate(mark);
+            return Ok(r);
         }
         let (name, rname, sym) = dunder(op);
         let (a, b) = (self.st(mark), self.st(mark + 1));
-        if let Some(r) = self.call_dunder(a, name, &[b])? {
-            if r != Value::NOT_IMPLEMENTED {
-                self.truncate(mark);
-                return Ok(r);
-            }
+        if let Some(r) = self.call_dunder(a, name, &[b])?
+            && r != Value::NOT_IMPLEMENTED
+        {
+            self.truncate(mark);
+            return Ok(r);
         }
         let (a, b) = (self.st(mark), self.st(mark + 1));
-        if self.type_of(a) != self.type_of(b) {
-            if let Some(r) = self.call_dunder(b, rname, &[a])? {
-                if r != Value::NOT_IMPLEMENTED {
-                    self.truncate(mark);
-                    return Ok(r);
-                }
-            }
+        if self.type_of(a) != self.type_of(b)
+            && let Some(r) = self.call_dunder(b, rname, &[a])?
+            && r != Value::NOT_IMPLEMENTED
+        {
+            self.truncate(mark);
+            return Ok(r);
         }
         let (a, b) = (self.st(mark), self.st(mark + 1));
         self.truncate(mark);

@@ -530,10 +530,10 @@ impl<H: Heap> Vm<H> {
                         return Ok(v);
                     }
                     let t = self.type_of(obj);
-                    if t != self.class(T_DICT) {
-                        if let Some(r) = self.call_dunder(obj, "__missing__", &[key])? {
-                            return Ok(r);
-                        }
+                    if t != self.class(T_DICT)
+                        && let Some(r) = self.call_dunder(obj, "__missing__", &[key])?
+                    {
+                        return Ok(r);
                     }
                     let e = self.call_values(self.class(T_KEY_ERROR), &[key])?;
                     return Err(self.raise_value(e, Value::NULL));
@@ -630,10 +630,10 @@ impl<H: Heap> Vm<H> {
                 _ => {}
             }
         }
-        if Self::is_instance_obj(obj) {
-            if let Some(r) = self.call_dunder(obj, "__getitem__", &[key])? {
-                return Ok(r);
-            }
+        if Self::is_instance_obj(obj)
+            && let Some(r) = self.call_dunder(obj, "__getitem__", &[key])?
+        {
+            return Ok(r);
         }
         let msg = format!("'{}' object is not subscriptable", self.type_name(obj));
         Err(self.type_error(&msg))
@@ -873,6 +873,16 @@ impl<H: Heap> Vm<H> {
 
     // -------------------------------------------------------- sequence ops
 
+    /// `l += iterable`: extends `l` and returns it (re-read after the
+    /// extension, which may have moved it).
+    fn extend_in_place(&mut self, l: Value, src: Value) -> PyResult {
+        let mark = self.push(l);
+        self.list_extend(l, src)?;
+        let l = self.st(mark);
+        self.truncate(mark);
+        Ok(l)
+    }
+
     /// `+`, `*` and `%` on strings, lists, tuples and bytes.
     pub fn seq_binop(
         &mut self,
@@ -915,7 +925,10 @@ impl<H: Heap> Vm<H> {
                 let rhs = self.byte_contents(b).unwrap_or_default();
                 if ka == Some(Kind::ByteArray) {
                     if inplace {
+                        let mark = self.push(a);
                         self.bytearray_extend(a, &rhs)?;
+                        let a = self.st(mark);
+                        self.truncate(mark);
                         return Ok(Some(a));
                     }
                     let mut v = self.byte_contents(a).unwrap_or_default();
@@ -928,8 +941,7 @@ impl<H: Heap> Vm<H> {
             }
             (BinOp::Add, Some(Kind::List), Some(Kind::List)) => {
                 if inplace {
-                    self.list_extend(a, b)?;
-                    return Ok(Some(a));
+                    return self.extend_in_place(a, b).map(Some);
                 }
                 let (na, nb) = (Self::list_len(a), Self::list_len(b));
                 let mark = self.push(a);
@@ -949,10 +961,7 @@ impl<H: Heap> Vm<H> {
                 self.truncate(mark);
                 Ok(Some(l))
             }
-            (BinOp::Add, Some(Kind::List), _) if inplace => {
-                self.list_extend(a, b)?;
-                Ok(Some(a))
-            }
+            (BinOp::Add, Some(Kind::List), _) if inplace => self.extend_in_place(a, b).map(Some),
             (BinOp::Add, Some(Kind::Tuple), Some(Kind::Tuple)) => {
                 let (na, nb) = (object::array_len(a.as_obj()), object::array_len(b.as_obj()));
                 let mark = self.push(a);
@@ -1013,7 +1022,10 @@ impl<H: Heap> Vm<H> {
             (BinOp::Or, Some(Kind::Dict), Some(Kind::Dict)) => {
                 // `d1 | d2` (a new dict) and `d1 |= d2` (in place).
                 if inplace {
+                    let mark = self.push(a);
                     self.dict_update(a, b)?;
+                    let a = self.st(mark);
+                    self.truncate(mark);
                     return Ok(Some(a));
                 }
                 let mark = self.push(a);

@@ -105,10 +105,10 @@ fn print<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
             let _ = vm.out.write_all(out.as_bytes());
         }
     }
-    if let Some(fl) = vm.kwarg(a, "flush") {
-        if vm.truthy(fl)? {
-            vm.flush();
-        }
+    if let Some(fl) = vm.kwarg(a, "flush")
+        && vm.truthy(fl)?
+    {
+        vm.flush();
     }
     Ok(Value::NONE)
 }
@@ -155,8 +155,6 @@ fn abs<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 
 fn min_max<H: Heap>(vm: &mut Vm<H>, a: Args, name: &str, op: CmpOp) -> PyResult {
     vm.check_kwargs(a, name, &["key", "default"])?;
-    let key = vm.kwarg(a, "key").filter(|k| !k.is_none());
-    let default = vm.kwarg(a, "default");
     let src = if a.n == 1 {
         vm.arg(a, 0)
     } else if a.n == 0 {
@@ -166,6 +164,9 @@ fn min_max<H: Heap>(vm: &mut Vm<H>, a: Args, name: &str, op: CmpOp) -> PyResult 
         vm.tuple_from_stack(a.base, a.n)?
     };
     let mark = vm.push(src);
+    // Keyword values are read from the (rooted) argument area after any
+    // allocation above.
+    let key = vm.kwarg(a, "key").filter(|k| !k.is_none());
     let key_s = vm.push(key.unwrap_or(Value::NULL));
     let best = vm.push(Value::NULL);
     let best_key = vm.push(Value::NULL);
@@ -194,7 +195,7 @@ fn min_max<H: Heap>(vm: &mut Vm<H>, a: Args, name: &str, op: CmpOp) -> PyResult 
     let r = vm.st(best);
     vm.truncate(mark);
     if r.is_null() {
-        if let Some(d) = default {
+        if let Some(d) = vm.kwarg(a, "default") {
             return Ok(d);
         }
         let msg = format!("{name}() arg is an empty sequence");
@@ -840,10 +841,11 @@ fn build_class<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     let cs = vm.push(cls);
     // Fill the __class__ cell used by zero-argument super().
     let cc = vm.sym_str("__classcell__");
-    if let Some(cell) = vm.dict_get_item(vm.st(nss), cc)? {
-        if cell.is_obj() && object::kind(cell.as_obj()) == Kind::Cell {
-            vm.store(cell.as_obj(), 0, vm.st(cs));
-        }
+    if let Some(cell) = vm.dict_get_item(vm.st(nss), cc)?
+        && cell.is_obj()
+        && object::kind(cell.as_obj()) == Kind::Cell
+    {
+        vm.store(cell.as_obj(), 0, vm.st(cs));
     }
     let cls = vm.st(cs);
     vm.truncate(nss);

@@ -248,7 +248,9 @@ fn set_new<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     if a.n == 1 {
         let mark = vm.push(s);
         vm.set_update(s, vm.arg(a, 0))?;
+        let s = vm.st(mark);
         vm.truncate(mark);
+        return Ok(s);
     }
     Ok(s)
 }
@@ -259,7 +261,9 @@ fn frozenset_new<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     if a.n == 1 {
         let mark = vm.push(s);
         vm.set_update(s, vm.arg(a, 0))?;
+        let s = vm.st(mark);
         vm.truncate(mark);
+        return Ok(s);
     }
     Ok(s)
 }

@@ -373,10 +373,10 @@ impl<'c, 'a> Unit<'c, 'a> {
             ConstDesc::Code(_) => None,
             other => Some(format!("{other:?}")),
         };
-        if let Some(k) = &key {
-            if let Some(&i) = self.const_keys.get(k) {
-                return i;
-            }
+        if let Some(k) = &key
+            && let Some(&i) = self.const_keys.get(k)
+        {
+            return i;
         }
         let i = self.code.consts.len() as u32;
         self.code.consts.push(c);
@@ -510,22 +510,20 @@ impl<'c, 'a> Unit<'c, 'a> {
                 self.expr_to(&e.value, t)?;
             }
             Stmt::Assign(a) => {
-                if a.targets.len() == 1 {
-                    if let Expr::Name(n) = &a.targets[0] {
-                        // Evaluate straight into a local's register when safe.
-                        if self.sym(n.id.as_str()) == Sym::Local
-                            && self.kind() == ScopeKind::Function
-                        {
-                            let r = self.local_reg(n.id.as_str());
-                            let v = self.expr(&a.value)?;
-                            if v != r {
-                                self.emit(Instr::Move { dst: r, src: v });
-                            }
-                            if self.cond_depth == 0 {
-                                self.definite.insert(n.id.to_string());
-                            }
-                            return Ok(());
+                if a.targets.len() == 1
+                    && let Expr::Name(n) = &a.targets[0]
+                {
+                    // Evaluate straight into a local's register when safe.
+                    if self.sym(n.id.as_str()) == Sym::Local && self.kind() == ScopeKind::Function {
+                        let r = self.local_reg(n.id.as_str());
+                        let v = self.expr(&a.value)?;
+                        if v != r {
+                            self.emit(Instr::Move { dst: r, src: v });
                         }
+                        if self.cond_depth == 0 {
+                            self.definite.insert(n.id.to_string());
+                        }
+                        return Ok(());
                     }
                 }
                 let v = self.expr(&a.value)?;
@@ -794,10 +792,10 @@ impl<'c, 'a> Unit<'c, 'a> {
     /// Emits a conditional jump taken when `test` is `when`; returns the
     /// jump to patch.
     fn cond_jump(&mut self, test: &'a Expr, when: bool) -> CResult<usize> {
-        if let Expr::UnaryOp(u) = test {
-            if matches!(u.op, ast::UnaryOp::Not) {
-                return self.cond_jump(&u.operand, !when);
-            }
+        if let Expr::UnaryOp(u) = test
+            && matches!(u.op, ast::UnaryOp::Not)
+        {
+            return self.cond_jump(&u.operand, !when);
         }
         let mark = self.temp;
         let c = self.expr(test)?;
@@ -845,10 +843,8 @@ impl<'c, 'a> Unit<'c, 'a> {
         let Some(Block::Loop { breaks, .. }) = self.blocks.pop() else {
             unreachable!()
         };
-        if direct {
-            if let Expr::Name(n) = &*f.target {
-                self.definite.remove(n.id.as_str());
-            }
+        if direct && let Expr::Name(n) = &*f.target {
+            self.definite.remove(n.id.as_str());
         }
         self.cond_depth -= 1;
         self.patch(fi);
@@ -873,10 +869,10 @@ impl<'c, 'a> Unit<'c, 'a> {
 
     fn close_segment(&mut self, i: usize) {
         let pc = self.pc();
-        if let Some(s) = self.tries[i].open.take() {
-            if pc > s {
-                self.tries[i].segments.push((s, pc));
-            }
+        if let Some(s) = self.tries[i].open.take()
+            && pc > s
+        {
+            self.tries[i].segments.push((s, pc));
         }
     }
 
@@ -897,10 +893,10 @@ impl<'c, 'a> Unit<'c, 'a> {
     fn reopen_all(&mut self) {
         let pc = self.pc();
         for b in &self.blocks {
-            if let Block::Protected { try_idx } = b {
-                if self.tries[*try_idx].open.is_none() {
-                    self.tries[*try_idx].open = Some(pc);
-                }
+            if let Block::Protected { try_idx } = b
+                && self.tries[*try_idx].open.is_none()
+            {
+                self.tries[*try_idx].open = Some(pc);
             }
         }
     }
@@ -1270,10 +1266,11 @@ impl<'c, 'a> Unit<'c, 'a> {
 
     /// Evaluates `e`; returns the register holding the result.
     fn expr(&mut self, e: &'a Expr) -> CResult<Reg> {
-        if let Expr::Name(n) = e {
-            if self.sym(n.id.as_str()) == Sym::Local && self.kind() == ScopeKind::Function {
-                return Ok(self.load_name(n.id.as_str(), None));
-            }
+        if let Expr::Name(n) = e
+            && self.sym(n.id.as_str()) == Sym::Local
+            && self.kind() == ScopeKind::Function
+        {
+            return Ok(self.load_name(n.id.as_str(), None));
         }
         let t = self.tmp();
         self.expr_to(e, t)?;
@@ -1638,28 +1635,27 @@ impl<'c, 'a> Unit<'c, 'a> {
         let has_star = c.args.iter().any(|a| matches!(a, Expr::Starred(_)))
             || c.keywords.iter().any(|k| k.arg.is_none());
         // Zero-argument super() → super(__class__, <first argument>).
-        if let Expr::Name(n) = &*c.func {
-            if n.id.as_str() == "super"
-                && c.args.is_empty()
-                && c.keywords.is_empty()
-                && self.regs.contains_key("__class__")
-            {
-                let s = &self.cx.table.scopes[self.scope];
-                if let Some(first) = s.params.first().cloned() {
-                    let f = self.tmp();
-                    self.load_name("super", Some(f));
-                    let start = self.tmps(2);
-                    self.load_name("__class__", Some(start));
-                    self.load_name(&first, Some(start + 1));
-                    self.emit(Instr::Call {
-                        dst,
-                        func: f,
-                        start,
-                        n: 2,
-                    });
-                    self.temp = mark;
-                    return Ok(());
-                }
+        if let Expr::Name(n) = &*c.func
+            && n.id.as_str() == "super"
+            && c.args.is_empty()
+            && c.keywords.is_empty()
+            && self.regs.contains_key("__class__")
+        {
+            let s = &self.cx.table.scopes[self.scope];
+            if let Some(first) = s.params.first().cloned() {
+                let f = self.tmp();
+                self.load_name("super", Some(f));
+                let start = self.tmps(2);
+                self.load_name("__class__", Some(start));
+                self.load_name(&first, Some(start + 1));
+                self.emit(Instr::Call {
+                    dst,
+                    func: f,
+                    start,
+                    n: 2,
+                });
+                self.temp = mark;
+                return Ok(());
             }
         }
         if !has_star {

@@ -550,10 +550,11 @@ impl Walker<'_> {
                 c.comparators.iter().for_each(|v| self.expr(v));
             }
             Expr::Call(c) => {
-                if let Expr::Name(n) = &*c.func {
-                    if n.id.as_str() == "super" && c.args.is_empty() {
-                        self.scope().use_name("__class__");
-                    }
+                if let Expr::Name(n) = &*c.func
+                    && n.id.as_str() == "super"
+                    && c.args.is_empty()
+                {
+                    self.scope().use_name("__class__");
                 }
                 self.expr(&c.func);
                 c.args.iter().for_each(|v| self.expr(v));

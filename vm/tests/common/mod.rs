@@ -15,6 +15,39 @@ pub struct Config {
     pub args: &'static [&'static str],
 }
 
+impl Config {
+    /// Does this configuration collect at every allocation?
+    pub fn is_stress(&self) -> bool {
+        self.args.contains(&"--gc-stress")
+    }
+}
+
+/// Every collector, plain and under `--gc-stress` (collect at every
+/// allocation; verifying the heap after each is left to the program tests,
+/// where it is affordable).
+pub const SUITE_CONFIGS: &[Config] = &[
+    Config {
+        name: "none",
+        args: &["--gc=none"],
+    },
+    Config {
+        name: "copying",
+        args: &["--gc=copying"],
+    },
+    Config {
+        name: "conservative",
+        args: &["--gc=conservative"],
+    },
+    Config {
+        name: "copying+stress",
+        args: &["--gc=copying", "--gc-stress"],
+    },
+    Config {
+        name: "conservative+stress",
+        args: &["--gc=conservative", "--gc-stress"],
+    },
+];
+
 /// Every collector, plain and under `--gc-stress --verify-heap`.
 pub const CONFIGS: &[Config] = &[
     Config {

@@ -117,6 +117,8 @@ fn popitem<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
         }
         let t = vm.new_tuple(&[k, v])?;
         let ts = vm.push(t);
+        // The key may have moved: take it from the new tuple.
+        let k = object::array_get(t.as_obj(), 0);
         vm.dict_del_item(vm.arg(a, 0), k)?;
         let t = vm.st(ts);
         vm.truncate(ts);
@@ -195,9 +197,10 @@ fn filtered<H: Heap>(
     keep: &mut dyn FnMut(&mut Vm<H>, Value) -> PyResult<bool>,
 ) -> PyResult {
     let kind = object::kind(like.as_obj());
+    let src_slot = vm.push(src);
     let s = vm.new_set(kind)?;
     let ss = vm.push(s);
-    let it = vm.get_iter(src)?;
+    let it = vm.get_iter(vm.st(src_slot))?;
     let its = vm.push(it);
     while let Some(x) = vm.iter_next(its)? {
         let xs = vm.push(x);
@@ -207,7 +210,7 @@ fn filtered<H: Heap>(
         vm.truncate(xs);
     }
     let s = vm.st(ss);
-    vm.truncate(ss);
+    vm.truncate(src_slot);
     Ok(s)
 }
 
@@ -216,11 +219,12 @@ fn as_set<H: Heap>(vm: &mut Vm<H>, other: Value) -> PyResult {
     if other.is_obj() && matches!(object::kind(other.as_obj()), Kind::Set | Kind::FrozenSet) {
         return Ok(other);
     }
+    let os = vm.push(other);
     let s = vm.new_set(Kind::Set)?;
     let ss = vm.push(s);
-    vm.set_update(s, other)?;
+    vm.set_update(s, vm.st(os))?;
     let s = vm.st(ss);
-    vm.truncate(ss);
+    vm.truncate(os);
     Ok(s)
 }
 

@@ -186,6 +186,7 @@ impl<H: Heap> Vm<H> {
     /// rooted items, so comparisons may run Python code and collect).
     pub fn list_sort(&mut self, l: Value, key: Value, reverse: bool) -> PyResult<()> {
         let n = Self::list_len(l);
+        let key_slot = self.push(key);
         let mark = self.push(l);
         let items = self.rt.sp;
         for i in 0..n {
@@ -195,6 +196,7 @@ impl<H: Heap> Vm<H> {
         let keys = self.rt.sp;
         for i in 0..n {
             let x = self.st(items + i);
+            let key = self.st(key_slot);
             let k = if key.is_none() {
                 x
             } else {
@@ -247,14 +249,14 @@ impl<H: Heap> Vm<H> {
         }
         let l = self.st(mark);
         if Self::list_len(l) != n {
-            self.truncate(mark);
+            self.truncate(key_slot);
             return Err(self.value_error("list modified during sort"));
         }
         for (pos, &i) in idx.iter().enumerate() {
             let x = self.st(items + i);
             self.list_set(l, pos, x);
         }
-        self.truncate(mark);
+        self.truncate(key_slot);
         Ok(())
     }
 }

@@ -123,7 +123,7 @@ fn object_ne<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 
 fn object_hash<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     let id = vm.identity(vm.arg(a, 0));
-    vm.int_from_i64(crate::ops::not_minus_one((id >> 4 | id << 60) as i64))
+    vm.int_from_i64(crate::ops::not_minus_one(id.rotate_right(4) as i64))
 }
 
 fn object_init_subclass<H: Heap>(_vm: &mut Vm<H>, _a: Args) -> PyResult {

@@ -574,10 +574,9 @@ fn pad<H: Heap>(vm: &mut Vm<H>, a: Args, name: &str, align: char) -> PyResult {
             (l, total - l)
         }
     };
-    let out: String = std::iter::repeat(fill)
-        .take(l)
+    let out: String = std::iter::repeat_n(fill, l)
         .chain(s.chars())
-        .chain(std::iter::repeat(fill).take(r))
+        .chain(std::iter::repeat_n(fill, r))
         .collect();
     vm.new_str(&out)
 }
@@ -722,7 +721,7 @@ fn expandtabs<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
             '\t' => {
                 if ts > 0 {
                     let n = ts - col % ts;
-                    out.extend(std::iter::repeat(' ').take(n));
+                    out.extend(std::iter::repeat_n(' ', n));
                     col += n;
                 }
             }
@@ -849,7 +848,7 @@ fn format_field<H: Heap>(
         if let Some(r) = rest.strip_prefix('.') {
             let end = r.find(['.', '[']).unwrap_or(r.len());
             let sym = vm.intern(&r[..end]);
-            v = vm.getattr(v, sym)?;
+            v = vm.getattr(vm.st(mark), sym)?;
             rest = &r[end..];
         } else if let Some(r) = rest.strip_prefix('[') {
             let end = r.find(']').unwrap_or(r.len());
@@ -858,13 +857,14 @@ fn format_field<H: Heap>(
                 Ok(i) => Value::int(i),
                 Err(_) => vm.new_str(key_s)?,
             };
-            v = vm.getitem(v, key)?;
+            v = vm.getitem(vm.st(mark), key)?;
             rest = r.get(end + 1..).unwrap_or("");
         } else {
             break;
         }
         vm.set_st(mark, v);
     }
+    let v = vm.st(mark);
     let v = match conv {
         Some("r") | Some("a") => vm.repr(v)?,
         Some("s") => vm.to_str(v)?,
