@@ -12,10 +12,12 @@
 //! * [`jit`]: fast-path descriptors for the JIT, as data;
 //! * [`verify`]: the `--verify-heap` walk every collector uses;
 //! * [`none`]: the never-collecting baseline heap (`--gc=none`);
+//! * [`barrier_check`]: a test heap proving every store is reported;
 //! * [`mock`]: a mock VM and a conformance kit for collector unit tests.
 //!
 //! No collection algorithm lives here.
 
+pub mod barrier_check;
 pub mod binding;
 pub mod heap;
 pub mod jit;
