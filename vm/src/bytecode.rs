@@ -398,6 +398,25 @@ pub mod flags {
     pub const NAMESPACE: u32 = 8;
 }
 
+/// An inline cache entry for an attribute instruction (one per
+/// instruction; unused by the others). Class and holder addresses are of
+/// immortal class objects and shapes are immortal, so entries need no GC
+/// updates; `epoch` invalidates them when any class is mutated.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct InlineCache {
+    /// Receiver class (address of the immortal class object).
+    pub class: usize,
+    /// Receiver shape (instances), or 0.
+    pub shape: usize,
+    /// StoreAttr: shape after adding the attribute (0: attribute exists).
+    /// LoadMethod: the class whose dict holds the method.
+    pub aux: usize,
+    /// `Runtime::class_epoch` when filled (0 never matches).
+    pub epoch: u32,
+    /// Slot index (attributes) or dict entry index (methods).
+    pub index: u32,
+}
+
 /// A compiled function body. Code objects live in the non-moving metadata
 /// space (leaked boxes, immortal); their constant tables are GC roots.
 pub struct Code {
@@ -430,6 +449,8 @@ pub struct Code {
     pub handlers: Vec<Handler>,
     /// Local variable names by register (for errors and debugging).
     pub local_names: Vec<(Reg, u32)>,
+    /// Inline caches, one per instruction (T0's attribute specialisation).
+    pub caches: Box<[Cell<InlineCache>]>,
 }
 
 impl Code {

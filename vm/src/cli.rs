@@ -7,7 +7,7 @@ use gc_api::{GcOptions, Heap};
 use std::io::Write;
 
 /// Collectors selectable with `--gc=`.
-pub const COLLECTORS: &[&str] = &["none", "copying", "conservative"];
+pub const COLLECTORS: &[&str] = &["none", "copying", "conservative", "barrier-check"];
 
 /// Run a Python 3 program on Heaplab's VM with a pluggable garbage collector.
 #[derive(Parser, Debug)]
@@ -16,7 +16,7 @@ pub struct Cli {
     /// Program passed in as a string.
     #[arg(short = 'c', value_name = "CODE")]
     pub code: Option<String>,
-    /// Collector: none, copying, conservative.
+    /// Collector: none, copying, conservative, barrier-check (a test heap).
     #[arg(long = "gc", default_value = "none", value_name = "NAME")]
     pub gc: String,
     /// Hard heap limit (e.g. 64M, 1.5G); exhaustion raises MemoryError.
@@ -137,6 +137,9 @@ pub fn main() -> i32 {
             "none" => run::<gc_api::none::NoneHeap>(config, &source, &filename),
             "copying" => run::<gc_copying::CopyingHeap>(config, &source, &filename),
             "conservative" => run::<gc_conservative::ConservativeHeap>(config, &source, &filename),
+            "barrier-check" => {
+                run::<gc_api::barrier_check::BarrierCheckHeap>(config, &source, &filename)
+            }
             other => {
                 eprintln!(
                     "heaplab: error: unknown collector '{other}' (choose from: {})",

@@ -161,8 +161,26 @@ impl<H: Heap> Vm<H> {
         object::init(d, field::DICT_INDEX, self.st(mark + 1));
         object::set_word(d, field::DICT_LEN, 0);
         object::set_word(d, field::DICT_USED, 0);
+        self.bump_dict_version(Value::obj(d));
         self.truncate(mark);
         Ok(Value::obj(d))
+    }
+
+    /// Marks a change of `d`'s key set (see `field::DICT_VERSION`).
+    #[inline]
+    pub fn bump_dict_version(&mut self, d: Value) {
+        self.rt.dict_versions += 1;
+        object::set_word(
+            d.as_obj(),
+            field::DICT_VERSION,
+            self.rt.dict_versions as usize,
+        );
+    }
+
+    /// The version of `d`'s key set.
+    #[inline]
+    pub fn dict_version(d: Value) -> usize {
+        object::word(d.as_obj(), field::DICT_VERSION)
     }
 
     /// Number of items in a dict.
@@ -296,6 +314,7 @@ impl<H: Heap> Vm<H> {
         self.store(e, 1 + 3 * n + 2, v);
         Self::dict_index(d)[slot] = n as i32;
         object::set_word(d.as_obj(), field::DICT_USED, n + 1);
+        self.bump_dict_version(d);
         object::set_word(d.as_obj(), field::DICT_LEN, Self::dict_len(d) + 1);
         self.truncate(mark);
         Ok(())
@@ -322,9 +341,11 @@ impl<H: Heap> Vm<H> {
                 continue;
             }
             let hv = object::array_get(oe, 3 * i);
-            object::init(ne, 1 + 3 * n, hv);
-            object::init(ne, 1 + 3 * n + 1, k);
-            object::init(ne, 1 + 3 * n + 2, object::array_get(oe, 3 * i + 2));
+            object::set_word(ne, 1 + 3 * n, hv.0 as usize);
+            // The entry array was allocated before the index: a safepoint
+            // came between, so these stores go through the barrier.
+            self.store(ne, 1 + 3 * n + 1, k);
+            self.store(ne, 1 + 3 * n + 2, object::array_get(oe, 3 * i + 2));
             let h = hv.as_int();
             let mut j = (h as u64 as usize) & mask;
             let mut perturb = h as u64;
@@ -352,6 +373,7 @@ impl<H: Heap> Vm<H> {
             object::get(nd.as_obj(), field::DICT_INDEX),
         );
         object::set_word(d.as_obj(), field::DICT_USED, n);
+        self.bump_dict_version(d);
         object::set_word(d.as_obj(), field::DICT_LEN, n);
         self.truncate(nds);
         Ok(())
@@ -370,6 +392,7 @@ impl<H: Heap> Vm<H> {
         self.store(e, 1 + 3 * ix + 1, Value::DUMMY);
         self.store(e, 1 + 3 * ix + 2, Value::NULL);
         Self::dict_index(d)[slot] = DKIX_DUMMY;
+        self.bump_dict_version(d);
         object::set_word(d.as_obj(), field::DICT_LEN, Self::dict_len(d) - 1);
         Ok(true)
     }

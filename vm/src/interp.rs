@@ -16,6 +16,28 @@ pub enum Flow {
     Yield(Value),
 }
 
+/// A float operand for the interpreter's float fast path: a float object,
+/// or a small int when the other operand is a float (at least one of the
+/// two must be a float object for the fast path to apply; two small ints
+/// never reach it because the int fast path runs first).
+#[inline]
+fn float_or_small(v: Value) -> Option<f64> {
+    if v.is_obj() {
+        let o = v.as_obj();
+        if object::kind(o) == Kind::Float {
+            return Some(object::float_of(o));
+        }
+        return None;
+    }
+    if v.is_int() {
+        let i = v.as_int();
+        if i.unsigned_abs() < (1 << 53) {
+            return Some(i as f64);
+        }
+    }
+    None
+}
+
 /// Generator states (GEN_STATE word).
 pub const GEN_CREATED: usize = 0;
 pub const GEN_SUSPENDED: usize = 1;
@@ -431,6 +453,29 @@ impl<H: Heap> Vm<H> {
                             continue;
                         }
                     }
+                    if let (Some(fx), Some(fy)) = (float_or_small(x), float_or_small(y)) {
+                        let r = match op {
+                            BinOp::Add => Some(fx + fy),
+                            BinOp::Sub => Some(fx - fy),
+                            BinOp::Mul => Some(fx * fy),
+                            BinOp::TrueDiv if fy != 0.0 => Some(fx / fy),
+                            _ => None,
+                        };
+                        if let Some(r) = r {
+                            self.rt.frames[fi].pc = pc;
+                            match self.new_float(r) {
+                                Ok(v) => {
+                                    r!(dst) = v;
+                                    continue;
+                                }
+                                Err(e) => {
+                                    pc = self.unwind(fi, pc, e)?;
+                                    self.rt.frames[fi].pc = pc;
+                                    continue;
+                                }
+                            }
+                        }
+                    }
                     self.rt.frames[fi].pc = pc;
                     let inplace = matches!(ins, Instr::InPlace { .. });
                     match self.binary_op(op, x, y, inplace) {
@@ -530,6 +575,114 @@ impl<H: Heap> Vm<H> {
                         Err(e) => Err(e),
                     }
                 }
+                Instr::LoadGlobal { dst, name } => {
+                    // Cached: the globals (and builtins) dict versions still
+                    // match, so the entry index still holds the name.
+                    let c = code.caches[pc - 1].get();
+                    let g = self.rt.stack[base - 1];
+                    if c.epoch != 0 && c.class == Self::dict_version(g) {
+                        let holder = if c.aux == 0 {
+                            g
+                        } else {
+                            let b = self.rt.globals_roots[ROOT_BUILTINS];
+                            if c.shape == Self::dict_version(b) {
+                                b
+                            } else {
+                                Value::NULL
+                            }
+                        };
+                        if !holder.is_null() {
+                            r!(dst) = Self::dict_entry(holder, c.index as usize).1;
+                            continue;
+                        }
+                    }
+                    self.rt.frames[fi].pc = pc;
+                    match self.load_global_slow(code, pc - 1, base, name) {
+                        Ok(v) => {
+                            r!(dst) = v;
+                            Ok(())
+                        }
+                        Err(e) => Err(e),
+                    }
+                }
+                Instr::LoadAttr { dst, obj, name } => {
+                    let o = r!(obj);
+                    if o.is_obj() && object::kind(o.as_obj()) == Kind::Instance {
+                        let (oo, c) = (o.as_obj(), code.caches[pc - 1].get());
+                        if c.shape == object::word(oo, field::INST_SHAPE)
+                            && c.class == object::word(oo, field::INST_CLASS)
+                            && c.epoch == self.rt.class_epoch
+                        {
+                            let v = object::array_get(
+                                object::get(oo, field::INST_SLOTS).as_obj(),
+                                c.index as usize,
+                            );
+                            if !v.is_null() {
+                                r!(dst) = v;
+                                continue;
+                            }
+                        }
+                    }
+                    self.rt.frames[fi].pc = pc;
+                    match self.load_attr_slow(code, pc - 1, o, name) {
+                        Ok(v) => {
+                            r!(dst) = v;
+                            Ok(())
+                        }
+                        Err(e) => Err(e),
+                    }
+                }
+                Instr::StoreAttr { obj, name, src } => {
+                    let (o, v) = (r!(obj), r!(src));
+                    if o.is_obj() && object::kind(o.as_obj()) == Kind::Instance {
+                        let (oo, c) = (o.as_obj(), code.caches[pc - 1].get());
+                        if c.shape == object::word(oo, field::INST_SHAPE)
+                            && c.class == object::word(oo, field::INST_CLASS)
+                            && c.epoch == self.rt.class_epoch
+                        {
+                            let storage = object::get(oo, field::INST_SLOTS).as_obj();
+                            if (c.index as usize) < object::array_len(storage) {
+                                self.store(storage, 1 + c.index as usize, v);
+                                if c.aux != 0 {
+                                    object::set_word(oo, field::INST_SHAPE, c.aux);
+                                }
+                                continue;
+                            }
+                        }
+                    }
+                    self.rt.frames[fi].pc = pc;
+                    self.store_attr_slow(code, pc - 1, o, name, v)
+                }
+                Instr::LoadMethod { dst, obj, name } => {
+                    let o = r!(obj);
+                    let c = code.caches[pc - 1].get();
+                    if o.is_obj() && c.epoch == self.rt.class_epoch {
+                        let oo = o.as_obj();
+                        let (cls, shape) = if object::kind(oo) == Kind::Instance {
+                            (
+                                object::word(oo, field::INST_CLASS),
+                                object::word(oo, field::INST_SHAPE),
+                            )
+                        } else {
+                            (self.type_of(o).0 as usize, 0)
+                        };
+                        if c.class == cls && c.shape == shape {
+                            let d = object::get(Value(c.aux as u64).as_obj(), field::CLS_DICT);
+                            r!(dst) = Self::dict_entry(d, c.index as usize).1;
+                            r!(dst + 1) = o;
+                            continue;
+                        }
+                    }
+                    self.rt.frames[fi].pc = pc;
+                    match self.load_method_slow(code, pc - 1, o, name) {
+                        Ok((f, s)) => {
+                            r!(dst) = f;
+                            r!(dst + 1) = s;
+                            Ok(())
+                        }
+                        Err(e) => Err(e),
+                    }
+                }
                 Instr::Return { src } => {
                     let v = r!(src);
                     self.rt.frames[fi].pc = pc;
@@ -593,10 +746,6 @@ impl<H: Heap> Vm<H> {
             };
         }
         match ins {
-            Instr::LoadGlobal { dst, name } => {
-                let v = self.load_global(base, name)?;
-                r!(dst) = v;
-            }
             Instr::StoreGlobal { name, src } => {
                 let g = self.rt.stack[base - 1];
                 let k = self.sym(name);
@@ -669,24 +818,12 @@ impl<H: Heap> Vm<H> {
                 let c = self.new_cell(v)?;
                 r!(reg) = c;
             }
-            Instr::LoadAttr { dst, obj, name } => {
-                let v = self.getattr(r!(obj), name)?;
-                r!(dst) = v;
-            }
-            Instr::StoreAttr { obj, name, src } => {
-                let (o, v) = (r!(obj), r!(src));
-                self.setattr(o, name, v)?;
-            }
+
             Instr::DeleteAttr { obj, name } => {
                 let o = r!(obj);
                 self.delattr(o, name)?;
             }
-            Instr::LoadMethod { dst, obj, name } => {
-                let o = r!(obj);
-                let (f, s) = self.load_method(o, name)?;
-                r!(dst) = f;
-                r!(dst + 1) = s;
-            }
+
             Instr::GetItem { dst, obj, key } => {
                 let v = self.getitem(r!(obj), r!(key))?;
                 r!(dst) = v;
@@ -993,9 +1130,38 @@ impl<H: Heap> Vm<H> {
             | Instr::JumpIfFalse { .. }
             | Instr::ForIter { .. }
             | Instr::Return { .. }
+            | Instr::LoadAttr { .. }
+            | Instr::LoadGlobal { .. }
+            | Instr::StoreAttr { .. }
+            | Instr::LoadMethod { .. }
             | Instr::Yield { .. } => unreachable!("handled in the fast loop"),
         }
         Ok(None)
+    }
+
+    /// A global lookup through the dicts, filling the cache at `pc`.
+    fn load_global_slow(&mut self, code: &Code, pc: usize, base: usize, name: u32) -> PyResult {
+        let g = self.rt.stack[base - 1];
+        let b = self.rt.globals_roots[ROOT_BUILTINS];
+        let key = self.sym(name);
+        if g.is_obj() && object::kind(g.as_obj()) == Kind::Dict {
+            let cache = if let Some(i) = self.dict_entry_index_str(g, key) {
+                Some((0, 0, i))
+            } else {
+                self.dict_entry_index_str(b, key)
+                    .map(|i| (1, Self::dict_version(b), i))
+            };
+            if let Some((holder, bver, i)) = cache {
+                code.caches[pc].set(crate::bytecode::InlineCache {
+                    class: Self::dict_version(g),
+                    shape: bver,
+                    aux: holder,
+                    epoch: 1,
+                    index: i as u32,
+                });
+            }
+        }
+        self.load_global(base, name)
     }
 
     fn load_global(&mut self, base: usize, name: u32) -> PyResult {

@@ -15,6 +15,7 @@ pub mod cli;
 pub mod compiler;
 pub mod containers;
 pub mod format;
+pub mod inline_cache;
 pub mod instance;
 pub mod interp;
 pub mod loader;

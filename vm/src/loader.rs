@@ -25,6 +25,9 @@ impl<H: Heap> Vm<H> {
     }
 
     fn materialize_in(&mut self, d: CodeDesc, filename: &Rc<str>) -> PyResult<&'static Code> {
+        let caches = (0..d.instrs.len())
+            .map(|_| Cell::new(Default::default()))
+            .collect();
         let consts: Box<[Cell<Value>]> = (0..d.consts.len())
             .map(|_| Cell::new(Value::NONE))
             .collect();
@@ -48,6 +51,7 @@ impl<H: Heap> Vm<H> {
             cell_locals: d.cell_locals,
             handlers: d.handlers,
             local_names: d.local_names,
+            caches,
         }));
         // Register first so constants are roots while the rest allocate.
         self.rt.codes.push(code);

@@ -80,7 +80,7 @@ impl Kind {
             RawBytes => Layout::Bytes { extra: 0 },
             Tuple | Array => Layout::RefArray,
             List => Layout::Fixed { refs: 1, raws: 1 },
-            Dict => Layout::Fixed { refs: 2, raws: 2 },
+            Dict => Layout::Fixed { refs: 2, raws: 3 },
             Set | FrozenSet => Layout::Fixed { refs: 1, raws: 3 },
             Instance => Layout::Fixed { refs: 2, raws: 1 },
             Class => Layout::Fixed { refs: 5, raws: 2 },
@@ -318,6 +318,8 @@ pub mod field {
     pub const DICT_INDEX: usize = 1;
     pub const DICT_LEN: usize = 2;
     pub const DICT_USED: usize = 3;
+    /// Changes (from a VM-wide counter) whenever a key is added or removed.
+    pub const DICT_VERSION: usize = 4;
     // Set
     pub const SET_TABLE: usize = 0;
     pub const SET_FILL: usize = 1;

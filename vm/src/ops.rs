@@ -649,6 +649,7 @@ impl<H: Heap> Vm<H> {
                     let k = self.sym(name);
                     self.dict_set_item(d, k, v)?;
                     self.rt.attr_cache.clear();
+                    self.rt.class_epoch += 1;
                     if self.interner.name(name) == "__del__" {
                         // R16: later instances become finalizable.
                         let o = obj.as_obj();
@@ -699,6 +700,7 @@ impl<H: Heap> Vm<H> {
             let d = object::get(obj.as_obj(), field::CLS_DICT);
             let k = self.sym(name);
             self.rt.attr_cache.clear();
+            self.rt.class_epoch += 1;
             if self.dict_del_item(d, k)? {
                 return Ok(());
             }

@@ -326,6 +326,21 @@ impl<H: Heap> Vm<H> {
 
     /// Unpacks `v` into `stack[start..]`: exactly `n` items, or with a star
     /// (`after` = Some) `n` before, a list, then `after` items.
+    /// Unpacks a tuple or list of exactly `n` items straight into the
+    /// registers (the common case of `a, b = pair`); `false` otherwise.
+    fn unpack_exact(&mut self, v: Value, start: usize, n: usize) -> bool {
+        if !v.is_obj() || !matches!(object::kind(v.as_obj()), Kind::Tuple | Kind::List) {
+            return false;
+        }
+        if self.seq_len(v) != n {
+            return false;
+        }
+        for i in 0..n {
+            self.rt.stack[start + i] = self.seq_get(v, i);
+        }
+        true
+    }
+
     pub fn unpack(
         &mut self,
         v: Value,
@@ -333,6 +348,9 @@ impl<H: Heap> Vm<H> {
         n: usize,
         after: Option<usize>,
     ) -> PyResult<()> {
+        if after.is_none() && self.unpack_exact(v, start, n) {
+            return Ok(());
+        }
         let mark = self.push(v);
         let tmp = self.new_list(n + after.unwrap_or(0))?;
         let ts = self.push(tmp);

@@ -12,8 +12,8 @@ use crate::value::Value;
 use gc_api::{
     ObjectRef, RootPrecision, RootVisitor, Slot, SlotVisitor, VerifyObject, VmBinding, WeakContext,
 };
+use rustc_hash::FxHashMap as HashMap;
 use std::alloc::{Layout, alloc_zeroed};
-use std::collections::HashMap;
 
 /// Capacity of the VM stack in values (frames plus handle slots).
 pub const STACK_VALUES: usize = 4 << 20;
@@ -32,7 +32,7 @@ impl Shape {
     pub fn root() -> &'static Shape {
         Box::leak(Box::new(Shape {
             names: Vec::new(),
-            index: HashMap::new(),
+            index: HashMap::default(),
             transitions: Default::default(),
         }))
     }
@@ -106,6 +106,12 @@ pub struct Runtime {
     /// Class id → allowed attribute names under `__slots__` (or None).
     pub slots_cache: HashMap<u32, Option<std::rc::Rc<Vec<u32>>>>,
     pub next_class_id: u32,
+    /// Bumped whenever a class dict changes; inline caches filled under an
+    /// older epoch are stale.
+    pub class_epoch: u32,
+    /// Source of dict versions: every dict's key set, in every state, gets
+    /// a distinct value, so a version identifies a dict even if it moves.
+    pub dict_versions: u64,
     /// Lazily assigned identities for `id()`/default hash: object → id.
     /// Keys are addresses; moving collectors forward them at weak processing.
     pub identities: HashMap<usize, u64>,
@@ -145,10 +151,12 @@ impl Runtime {
             exc: Value::NULL,
             handling: Value::NULL,
             root_shape: Shape::root(),
-            attr_cache: HashMap::new(),
-            slots_cache: HashMap::new(),
+            attr_cache: HashMap::default(),
+            slots_cache: HashMap::default(),
             next_class_id: 1,
-            identities: HashMap::new(),
+            class_epoch: 1,
+            dict_versions: 0,
+            identities: HashMap::default(),
             next_identity: 1,
             recursion_limit: 1000,
             native_stack_base: 0,

@@ -11,7 +11,6 @@ pub mod symtable;
 use crate::bytecode::{Handler, Instr, Reg};
 use num_bigint::BigInt;
 use rustpython_parser::ast;
-use std::collections::HashMap;
 
 /// A compile-time constant, materialised by the VM.
 #[derive(Clone, Debug, PartialEq)]
@@ -55,7 +54,7 @@ pub struct CodeDesc {
 /// emits ids) and the VM (which maps ids to string objects).
 #[derive(Default)]
 pub struct Interner {
-    ids: HashMap<String, u32>,
+    ids: rustc_hash::FxHashMap<String, u32>,
     names: Vec<String>,
 }
 

@@ -48,8 +48,13 @@ pub const SUITE_CONFIGS: &[Config] = &[
     },
 ];
 
-/// Every collector, plain and under `--gc-stress --verify-heap`.
+/// Every collector, plain and under `--gc-stress --verify-heap`, and the
+/// barrier-checking heap walking the whole heap after every allocation.
 pub const CONFIGS: &[Config] = &[
+    Config {
+        name: "barrier-check",
+        args: &["--gc=barrier-check", "--gc-opt", "check_every=1"],
+    },
     Config {
         name: "none",
         args: &["--gc=none"],

@@ -169,6 +169,7 @@ fn dict_clear<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     }
     object::set_word(d, field::DICT_LEN, 0);
     object::set_word(d, field::DICT_USED, 0);
+    vm.bump_dict_version(Value::obj(d));
     Ok(Value::NONE)
 }
 
