@@ -51,10 +51,11 @@ pub enum Kind {
     WeakRef,
     Iter,
     ByteArray,
+    DictView,
 }
 
 /// Number of kinds + 1 (index 0 unused).
-pub const KIND_COUNT: usize = Kind::ByteArray as usize + 1;
+pub const KIND_COUNT: usize = Kind::DictView as usize + 1;
 
 /// How a kind lays out its payload.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -98,6 +99,7 @@ impl Kind {
             WeakRef => Layout::Fixed { refs: 1, raws: 3 },
             Iter => Layout::Fixed { refs: 3, raws: 2 },
             ByteArray => Layout::Fixed { refs: 1, raws: 1 },
+            DictView => Layout::Fixed { refs: 1, raws: 1 },
         }
     }
 
@@ -381,6 +383,9 @@ pub mod field {
     // ByteArray
     pub const BA_BUF: usize = 0;
     pub const BA_LEN: usize = 1;
+    // DictView: the dict, and which view (0 keys, 1 values, 2 items)
+    pub const VIEW_DICT: usize = 0;
+    pub const VIEW_WHICH: usize = 1;
     // Str extra words
     pub const STR_CHARS: usize = 1;
     pub const STR_HASH: usize = 2;

@@ -1229,6 +1229,28 @@ impl<H: Heap> Vm<H> {
                 (Kind::Set | Kind::FrozenSet, Kind::Set | Kind::FrozenSet) => {
                     return self.set_compare(op, a, b).map(Some);
                 }
+                (Kind::DictView, _) | (_, Kind::DictView)
+                    if matches!(op, CmpOp::Eq | CmpOp::Ne)
+                        && [a, b].iter().all(|v| {
+                            let k = object::kind(v.as_obj());
+                            matches!(k, Kind::Set | Kind::FrozenSet)
+                                || (k == Kind::DictView
+                                    && object::word(v.as_obj(), field::VIEW_WHICH) != 1)
+                        }) =>
+                {
+                    // Keys and items views compare like sets.
+                    let mark = self.push(a);
+                    self.push(b);
+                    let sa = self.new_set(Kind::Set)?;
+                    let sas = self.push(sa);
+                    self.set_update(sa, self.st(mark))?;
+                    let sb = self.new_set(Kind::Set)?;
+                    let sbs = self.push(sb);
+                    self.set_update(sb, self.st(mark + 1))?;
+                    let r = self.set_compare(op, self.st(sas), self.st(sbs));
+                    self.truncate(mark);
+                    return r.map(Some);
+                }
                 (Kind::Range, Kind::Range) if matches!(op, CmpOp::Eq | CmpOp::Ne) => {
                     // Ranges are equal when they describe the same sequence.
                     let norm = |vm: &Self, r: Value| {
@@ -1397,6 +1419,10 @@ impl<H: Heap> Vm<H> {
                         return Err(self.type_error(&msg));
                     }
                     return Ok(object::str_of(o).contains(object::str_of(item.as_obj())));
+                }
+                Kind::DictView if object::word(o, field::VIEW_WHICH) == 0 => {
+                    let d = object::get(o, field::VIEW_DICT);
+                    return Ok(self.dict_get_item(d, item)?.is_some());
                 }
                 Kind::Bytes | Kind::ByteArray => {
                     let hay = self.byte_contents(container).unwrap_or_default();

@@ -52,6 +52,16 @@ impl<H: Heap> Vm<H> {
                     return Err(self.overflow_error("range too large to iterate"));
                 }
                 Kind::Iter | Kind::Generator => return Ok(v),
+                Kind::DictView => {
+                    let o = v.as_obj();
+                    let kind = iterk::DICT_KEYS + object::word(o, field::VIEW_WHICH);
+                    return self.new_iter(
+                        kind,
+                        object::get(o, field::VIEW_DICT),
+                        Value::NULL,
+                        Value::NULL,
+                    );
+                }
                 _ => None,
             };
             if let Some(k) = kind {
@@ -832,6 +842,7 @@ impl<H: Heap> Vm<H> {
                 Kind::List => Some(Self::list_len(v)),
                 Kind::Dict => Some(Self::dict_len(v)),
                 Kind::Set | Kind::FrozenSet => Some(Self::set_len(v)),
+                Kind::DictView => Some(Self::dict_len(object::get(o, field::VIEW_DICT))),
                 Kind::Range => {
                     let (a, b, c) = self.range_parts(v);
                     Some(range_len(
@@ -1293,6 +1304,13 @@ impl<H: Heap> Vm<H> {
                 } else {
                     inner
                 }
+            }
+            Kind::DictView => {
+                // dict_keys([...]): the items as a list, behind the type name.
+                let name = self.type_name(v);
+                let l = crate::builtins::types::collect_list(self, v)?;
+                let inner = self.repr_string(l)?;
+                format!("{name}({inner})")
             }
             Kind::Range => {
                 let (a, b, c) = self.range_parts(v);

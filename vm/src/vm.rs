@@ -436,6 +436,9 @@ impl<H: Heap> Vm<H> {
             if k == Kind::Instance {
                 return object::get(o, field::INST_CLASS);
             }
+            if k == Kind::DictView {
+                return self.rt.classes[T_DICT_KEYS + object::word(o, field::VIEW_WHICH)];
+            }
             return self.rt.kind_types[k as usize];
         }
         match v {

@@ -77,7 +77,11 @@ pub const T_FILE_NOT_FOUND_ERROR: usize = 62;
 pub const T_BUFFER_ERROR: usize = 63;
 /// Preallocated `MemoryError` instance (raised without allocating).
 pub const MEMORY_ERROR_INSTANCE: usize = 64;
-const CLASS_SLOTS: usize = 65;
+/// `dict_keys`, `dict_values`, `dict_items` (consecutive, in view order).
+pub const T_DICT_KEYS: usize = 65;
+pub const T_DICT_VALUES: usize = 66;
+pub const T_DICT_ITEMS: usize = 67;
+const CLASS_SLOTS: usize = 68;
 
 // Indices into `Runtime::globals_roots`.
 pub const ROOT_BUILTINS: usize = 0;
@@ -442,7 +446,12 @@ const KNOWN_NAMES: &[&str] = &[
 /// Builds the builtin classes, the builtins module and the native registry.
 pub fn boot<H: Heap>(vm: &mut Vm<H>) {
     if boot_inner(vm).is_err() {
-        crate::fatal("boot failed (out of memory?)");
+        // Booting only fails when the heap limit is too small to hold the
+        // builtins: that is heap exhaustion (exit 3), not a VM bug.
+        gc_api::fatal_out_of_memory(gc_api::OutOfMemory {
+            requested: 0,
+            limit: vm.heap.limit_bytes(),
+        });
     }
 }
 
@@ -485,6 +494,9 @@ fn boot_inner<H: Heap>(vm: &mut Vm<H>) -> PyResult<()> {
         (T_BYTEARRAY, "bytearray", Some(Kind::ByteArray)),
         (T_NOTIMPL, "NotImplementedType", None),
         (T_ELLIPSIS, "ellipsis", None),
+        (T_DICT_KEYS, "dict_keys", None),
+        (T_DICT_VALUES, "dict_values", None),
+        (T_DICT_ITEMS, "dict_items", None),
     ];
     for &(t, name, kind) in simple {
         let object = vm.class(T_OBJECT);
@@ -577,6 +589,9 @@ fn boot_inner<H: Heap>(vm: &mut Vm<H>) -> PyResult<()> {
                 | T_NOTIMPL
                 | T_ELLIPSIS
                 | T_WEAKREF
+                | T_DICT_KEYS
+                | T_DICT_VALUES
+                | T_DICT_ITEMS
         ) {
             continue;
         }

@@ -44,7 +44,7 @@ pub(super) fn install<H: Heap>(vm: &mut Vm<H>) -> PyResult<()> {
 }
 
 /// A single iterable argument collected into a fresh list.
-pub(super) fn collect_list<H: Heap>(vm: &mut Vm<H>, iterable: Value) -> PyResult {
+pub(crate) fn collect_list<H: Heap>(vm: &mut Vm<H>, iterable: Value) -> PyResult {
     let mark = vm.push(iterable);
     let l = vm.new_list(0)?;
     let ls = vm.push(l);

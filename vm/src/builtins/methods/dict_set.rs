@@ -2,7 +2,6 @@
 
 use crate::builtins::*;
 use crate::object::{self, Kind, field};
-use crate::ops::iterk;
 use crate::value::Value;
 use crate::vm::{Args, PyResult, Vm};
 use gc_api::Heap;
@@ -57,34 +56,25 @@ fn get<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     }
 }
 
-fn view<H: Heap>(vm: &mut Vm<H>, a: Args, kind: usize, name: &str) -> PyResult {
+fn view<H: Heap>(vm: &mut Vm<H>, a: Args, which: usize, name: &str) -> PyResult {
     vm.check_args(a, name, 1, 1)?;
-    // Views are materialised as lists (a documented simplification: they do
-    // not track later changes to the dict).
-    let d = vm.arg(a, 0);
-    let n = Vm::<H>::dict_len(d);
-    let l = vm.new_list(n)?;
-    let ls = vm.push(l);
-    let it = vm.new_iter(kind, vm.arg(a, 0), Value::NULL, Value::NULL)?;
-    let its = vm.push(it);
-    while let Some(v) = vm.iter_next(its)? {
-        vm.list_append(vm.st(ls), v)?;
-    }
-    let l = vm.st(ls);
-    vm.truncate(ls);
-    Ok(l)
+    // A live view of the dict (it sees later changes), as in CPython.
+    let v = vm.alloc_fixed(Kind::DictView)?;
+    object::init(v, field::VIEW_DICT, vm.arg(a, 0));
+    object::set_word(v, field::VIEW_WHICH, which);
+    Ok(Value::obj(v))
 }
 
 fn keys<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    view(vm, a, iterk::DICT_KEYS, "keys")
+    view(vm, a, 0, "keys")
 }
 
 fn values<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    view(vm, a, iterk::DICT_VALUES, "values")
+    view(vm, a, 1, "values")
 }
 
 fn items<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    view(vm, a, iterk::DICT_ITEMS, "items")
+    view(vm, a, 2, "items")
 }
 
 fn pop<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
