@@ -852,11 +852,14 @@ fn build_class<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     Ok(cls)
 }
 
-fn eval<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    vm.check_args(a, "eval", 1, 3)?;
+/// `eval`/`exec`: compiles the source string (as an expression or a
+/// module) and runs it with the given globals, or the caller's.
+fn run_source<H: Heap>(vm: &mut Vm<H>, a: Args, name: &str, expression: bool) -> PyResult {
+    vm.check_args(a, name, 1, 3)?;
     let src = vm.arg(a, 0);
     if !(src.is_obj() && object::kind(src.as_obj()) == Kind::Str) {
-        return Err(vm.type_error("eval() arg 1 must be a string, bytes or code object"));
+        let msg = format!("{name}() arg 1 must be a string, bytes or code object");
+        return Err(vm.type_error(&msg));
     }
     let text = object::str_of(src.as_obj()).to_string();
     let globals = if a.n >= 2 && !vm.arg(a, 1).is_none() {
@@ -865,7 +868,12 @@ fn eval<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
         globals(vm, a)?
     };
     let gs = vm.push(globals);
-    let code = match crate::compiler::compile_eval(&text, "<string>", &mut vm.interner) {
+    let compiled = if expression {
+        crate::compiler::compile_eval(&text, "<string>", &mut vm.interner)
+    } else {
+        crate::compiler::compile_module(&text, "<string>", &mut vm.interner)
+    };
+    let code = match compiled {
         Ok(c) => c,
         Err(e) => {
             vm.truncate(gs);
@@ -878,29 +886,12 @@ fn eval<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     r
 }
 
+fn eval<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    run_source(vm, a, "eval", true)
+}
+
 fn exec<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    vm.check_args(a, "exec", 1, 3)?;
-    let src = vm.arg(a, 0);
-    if !(src.is_obj() && object::kind(src.as_obj()) == Kind::Str) {
-        return Err(vm.type_error("exec() arg 1 must be a string, bytes or code object"));
-    }
-    let text = object::str_of(src.as_obj()).to_string();
-    let globals = if a.n >= 2 && !vm.arg(a, 1).is_none() {
-        vm.arg(a, 1)
-    } else {
-        globals(vm, a)?
-    };
-    let gs = vm.push(globals);
-    let code = match crate::compiler::compile_module(&text, "<string>", &mut vm.interner) {
-        Ok(c) => c,
-        Err(e) => {
-            vm.truncate(gs);
-            return Err(vm.raise_syntax_error(&e));
-        }
-    };
-    let code = vm.materialize(code, "<string>")?;
-    vm.run_code(code, vm.st(gs))?;
-    vm.truncate(gs);
+    run_source(vm, a, "exec", false)?;
     Ok(Value::NONE)
 }
 

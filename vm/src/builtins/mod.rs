@@ -125,6 +125,21 @@ impl<H: Heap> Vm<H> {
         self.def_fn(d, name, f);
     }
 
+    /// Adds a native classmethod (e.g. `dict.fromkeys`) to builtin class `t`.
+    pub fn def_classmethod(&mut self, t: usize, name: &'static str, f: NativeFn<H>) {
+        let idx = self.register(name, f);
+        let b = self
+            .new_builtin(idx, Value::NULL)
+            .unwrap_or_else(|_| crate::fatal("boot: out of memory"));
+        let bs = self.push(b);
+        let cm = self
+            .alloc_fixed(Kind::ClassMethod)
+            .unwrap_or_else(|_| crate::fatal("boot: out of memory"));
+        object::init(cm, 0, self.st(bs));
+        self.truncate(bs);
+        self.def_class_attr(t, name, Value::obj(cm));
+    }
+
     /// Adds a value to builtin class `t`'s dict.
     pub fn def_class_attr(&mut self, t: usize, name: &str, v: Value) {
         let mark = self.push(v);

@@ -45,17 +45,7 @@ pub(super) fn install<H: Heap>(vm: &mut Vm<H>) {
             vm.def_method(t, n, f);
         }
     }
-    let fh = vm.register("fromhex", fromhex::<H>);
-    let b = vm
-        .new_builtin(fh, Value::NULL)
-        .unwrap_or_else(|_| crate::fatal("boot"));
-    let bs = vm.push(b);
-    let cm = vm
-        .alloc_fixed(Kind::ClassMethod)
-        .unwrap_or_else(|_| crate::fatal("boot"));
-    object::init(cm, 0, vm.st(bs));
-    vm.truncate(bs);
-    vm.def_class_attr(T_BYTES, "fromhex", Value::obj(cm));
+    vm.def_classmethod(T_BYTES, "fromhex", fromhex::<H>);
 }
 
 fn fromhex<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {

@@ -17,17 +17,7 @@ pub(super) fn install<H: Heap>(vm: &mut Vm<H>) {
     vm.def_method(T_DICT, "update", update::<H>);
     vm.def_method(T_DICT, "copy", dict_copy::<H>);
     vm.def_method(T_DICT, "clear", dict_clear::<H>);
-    let fk = vm.register("fromkeys", fromkeys::<H>);
-    let b = vm
-        .new_builtin(fk, Value::NULL)
-        .unwrap_or_else(|_| crate::fatal("boot"));
-    let bs = vm.push(b);
-    let cm = vm
-        .alloc_fixed(Kind::ClassMethod)
-        .unwrap_or_else(|_| crate::fatal("boot"));
-    object::init(cm, 0, vm.st(bs));
-    vm.truncate(bs);
-    vm.def_class_attr(T_DICT, "fromkeys", Value::obj(cm));
+    vm.def_classmethod(T_DICT, "fromkeys", fromkeys::<H>);
     for t in [T_SET, T_FROZENSET] {
         vm.def_method(t, "union", union::<H>);
         vm.def_method(t, "intersection", intersection::<H>);
