@@ -6,7 +6,6 @@ use crate::parse;
 use crate::record::{Record, Status};
 use crate::stats;
 use crate::suite::{Program, extract_checksum, extract_window_ns};
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::thread;
@@ -110,27 +109,7 @@ pub fn spawn_and_wait(cmd: &mut Command, limit: Duration) -> std::io::Result<Pro
     let start = Instant::now();
     let mut child = cmd.spawn()?;
     let pid = child.id() as libc::pid_t;
-    let drain = |pipe: Option<Box<dyn Read + Send>>| {
-        thread::spawn(move || {
-            let mut buf = Vec::new();
-            if let Some(mut p) = pipe {
-                let _ = p.read_to_end(&mut buf);
-            }
-            String::from_utf8_lossy(&buf).into_owned()
-        })
-    };
-    let out = drain(
-        child
-            .stdout
-            .take()
-            .map(|p| Box::new(p) as Box<dyn Read + Send>),
-    );
-    let err = drain(
-        child
-            .stderr
-            .take()
-            .map(|p| Box::new(p) as Box<dyn Read + Send>),
-    );
+    let (out, err) = crate::suite::drain_output(&mut child);
     let mut timed_out = false;
     let mut status: libc::c_int = 0;
     // SAFETY: a zeroed rusage is a valid value for wait4 to fill in.

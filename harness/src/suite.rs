@@ -380,28 +380,7 @@ fn run_command(
         command: command.to_string(),
         error,
     })?;
-    // Drain both pipes on their own threads so a chatty child never blocks.
-    let drain = |pipe: Option<Box<dyn Read + Send>>| {
-        thread::spawn(move || {
-            let mut buf = Vec::new();
-            if let Some(mut p) = pipe {
-                let _ = p.read_to_end(&mut buf);
-            }
-            String::from_utf8_lossy(&buf).into_owned()
-        })
-    };
-    let out = drain(
-        child
-            .stdout
-            .take()
-            .map(|p| Box::new(p) as Box<dyn Read + Send>),
-    );
-    let err = drain(
-        child
-            .stderr
-            .take()
-            .map(|p| Box::new(p) as Box<dyn Read + Send>),
-    );
+    let (out, err) = drain_output(&mut child);
     let status = loop {
         match child.try_wait() {
             Ok(Some(status)) => break status,
@@ -450,6 +429,35 @@ fn run_command(
         stdout,
         stderr,
     })
+}
+
+/// Reads a spawned child's stdout and stderr to the end on two threads, so
+/// a chatty child never blocks on a full pipe; join the handles for the text.
+pub fn drain_output(
+    child: &mut std::process::Child,
+) -> (thread::JoinHandle<String>, thread::JoinHandle<String>) {
+    let drain = |pipe: Option<Box<dyn Read + Send>>| {
+        thread::spawn(move || {
+            let mut buf = Vec::new();
+            if let Some(mut p) = pipe {
+                let _ = p.read_to_end(&mut buf);
+            }
+            String::from_utf8_lossy(&buf).into_owned()
+        })
+    };
+    let out = drain(
+        child
+            .stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let err = drain(
+        child
+            .stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    (out, err)
 }
 
 #[cfg(test)]
