@@ -38,6 +38,24 @@ fn float_or_small(v: Value) -> Option<f64> {
     None
 }
 
+/// The instance `o`, if an attribute inline cache entry `c` applies to it:
+/// same immortal class, same shape, filled under the current class epoch.
+#[inline]
+fn cached_instance(
+    o: Value,
+    c: &crate::bytecode::InlineCache,
+    epoch: u32,
+) -> Option<gc_api::ObjectRef> {
+    if !o.is_obj() || object::kind(o.as_obj()) != Kind::Instance {
+        return None;
+    }
+    let oo = o.as_obj();
+    (c.shape == object::word(oo, field::INST_SHAPE)
+        && c.class == object::word(oo, field::INST_CLASS)
+        && c.epoch == epoch)
+        .then_some(oo)
+}
+
 /// Generator states (GEN_STATE word).
 pub const GEN_CREATED: usize = 0;
 pub const GEN_SUSPENDED: usize = 1;
@@ -607,20 +625,15 @@ impl<H: Heap> Vm<H> {
                 }
                 Instr::LoadAttr { dst, obj, name } => {
                     let o = r!(obj);
-                    if o.is_obj() && object::kind(o.as_obj()) == Kind::Instance {
-                        let (oo, c) = (o.as_obj(), code.caches[pc - 1].get());
-                        if c.shape == object::word(oo, field::INST_SHAPE)
-                            && c.class == object::word(oo, field::INST_CLASS)
-                            && c.epoch == self.rt.class_epoch
-                        {
-                            let v = object::array_get(
-                                object::get(oo, field::INST_SLOTS).as_obj(),
-                                c.index as usize,
-                            );
-                            if !v.is_null() {
-                                r!(dst) = v;
-                                continue;
-                            }
+                    let c = code.caches[pc - 1].get();
+                    if let Some(oo) = cached_instance(o, &c, self.rt.class_epoch) {
+                        let v = object::array_get(
+                            object::get(oo, field::INST_SLOTS).as_obj(),
+                            c.index as usize,
+                        );
+                        if !v.is_null() {
+                            r!(dst) = v;
+                            continue;
                         }
                     }
                     self.rt.frames[fi].pc = pc;
@@ -634,20 +647,15 @@ impl<H: Heap> Vm<H> {
                 }
                 Instr::StoreAttr { obj, name, src } => {
                     let (o, v) = (r!(obj), r!(src));
-                    if o.is_obj() && object::kind(o.as_obj()) == Kind::Instance {
-                        let (oo, c) = (o.as_obj(), code.caches[pc - 1].get());
-                        if c.shape == object::word(oo, field::INST_SHAPE)
-                            && c.class == object::word(oo, field::INST_CLASS)
-                            && c.epoch == self.rt.class_epoch
-                        {
-                            let storage = object::get(oo, field::INST_SLOTS).as_obj();
-                            if (c.index as usize) < object::array_len(storage) {
-                                self.store(storage, 1 + c.index as usize, v);
-                                if c.aux != 0 {
-                                    object::set_word(oo, field::INST_SHAPE, c.aux);
-                                }
-                                continue;
+                    let c = code.caches[pc - 1].get();
+                    if let Some(oo) = cached_instance(o, &c, self.rt.class_epoch) {
+                        let storage = object::get(oo, field::INST_SLOTS).as_obj();
+                        if (c.index as usize) < object::array_len(storage) {
+                            self.store(storage, 1 + c.index as usize, v);
+                            if c.aux != 0 {
+                                object::set_word(oo, field::INST_SHAPE, c.aux);
                             }
+                            continue;
                         }
                     }
                     self.rt.frames[fi].pc = pc;

@@ -590,59 +590,46 @@ fn boot_inner<H: Heap>(vm: &mut Vm<H>) -> PyResult<()> {
     vm.rt.globals_roots[ROOT_MODULES] = mods;
     let path = vm.new_list(4)?;
     vm.rt.globals_roots[ROOT_SYS_PATH] = path;
-    for &(t, name, _) in simple.iter() {
-        if matches!(
-            t,
-            T_NONE
-                | T_FUNCTION
-                | T_BUILTIN
-                | T_METHOD
-                | T_CELL
-                | T_MODULE
-                | T_GENERATOR
-                | T_ITERATOR
-                | T_NOTIMPL
-                | T_ELLIPSIS
-                | T_WEAKREF
-                | T_DICT_KEYS
-                | T_DICT_VALUES
-                | T_DICT_ITEMS
-        ) {
-            continue;
-        }
-        let c = vm.class(t);
-        let k = vm.sym_str(name);
-        let bd = vm.rt.globals_roots[ROOT_BUILTINS];
-        vm.dict_set_item(bd, k, c)?;
-    }
-    for (t, name) in [(T_OBJECT, "object"), (T_BOOL, "bool")] {
-        let c = vm.class(t);
-        let k = vm.sym_str(name);
-        let bd = vm.rt.globals_roots[ROOT_BUILTINS];
-        vm.dict_set_item(bd, k, c)?;
-    }
-    for &(t, name, _) in exc {
-        let c = vm.class(t);
-        let k = vm.sym_str(name);
-        let bd = vm.rt.globals_roots[ROOT_BUILTINS];
-        vm.dict_set_item(bd, k, c)?;
-    }
-    for (name, v) in [
+    // Names of the builtins module: the public builtin classes, the
+    // exceptions, the constants and two exception aliases.
+    let hidden = [
+        T_NONE,
+        T_FUNCTION,
+        T_BUILTIN,
+        T_METHOD,
+        T_CELL,
+        T_MODULE,
+        T_GENERATOR,
+        T_ITERATOR,
+        T_NOTIMPL,
+        T_ELLIPSIS,
+        T_WEAKREF,
+        T_DICT_KEYS,
+        T_DICT_VALUES,
+        T_DICT_ITEMS,
+    ];
+    let mut names: Vec<(&str, Value)> = simple
+        .iter()
+        .filter(|(t, _, _)| !hidden.contains(t))
+        .map(|&(t, name, _)| (name, vm.class(t)))
+        .collect();
+    names.extend([("object", vm.class(T_OBJECT)), ("bool", vm.class(T_BOOL))]);
+    names.extend(exc.iter().map(|&(t, name, _)| (name, vm.class(t))));
+    names.extend([
         ("None", Value::NONE),
         ("True", Value::TRUE),
         ("False", Value::FALSE),
         ("NotImplemented", Value::NOT_IMPLEMENTED),
         ("Ellipsis", Value::ELLIPSIS),
-    ] {
+        ("EnvironmentError", vm.class(T_OS_ERROR)),
+        ("IOError", vm.class(T_OS_ERROR)),
+    ]);
+    // Classes are immortal and the others are not heap objects, so the
+    // values stay valid across the allocations below.
+    for (name, v) in names {
         let k = vm.sym_str(name);
         let bd = vm.rt.globals_roots[ROOT_BUILTINS];
         vm.dict_set_item(bd, k, v)?;
-    }
-    for (name, alias) in [("EnvironmentError", T_OS_ERROR), ("IOError", T_OS_ERROR)] {
-        let c = vm.class(alias);
-        let k = vm.sym_str(name);
-        let bd = vm.rt.globals_roots[ROOT_BUILTINS];
-        vm.dict_set_item(bd, k, c)?;
     }
     types::install(vm)?;
     functions::install(vm)?;
