@@ -1,0 +1,1 @@
+//! gc-generational: work in progress (see issues 9/10).

@@ -1,0 +1,1 @@
+//! gc-unified-rc: work in progress (see issues 9/10).
