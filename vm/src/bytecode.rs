@@ -426,6 +426,12 @@ pub struct Code {
     pub instrs: Vec<Instr>,
     /// Source line of each instruction.
     pub lines: Vec<u32>,
+    /// Per instruction: the registers at or above this index hold only dead
+    /// temporaries of earlier statements while the instruction executes
+    /// (the statement's temporary high-water mark). `gc.collect()` clears
+    /// them in frames suspended at a call, so garbage a statement left in a
+    /// temporary does not outlive it (R1 leaves this free; tests want it).
+    pub live_regs: Vec<Reg>,
     pub first_line: u32,
     /// Constant table: a GC root, updated by moving collectors.
     pub consts: Box<[Cell<Value>]>,

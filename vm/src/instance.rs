@@ -49,6 +49,7 @@ impl<H: Heap> Vm<H> {
         );
         if object::word(cls.as_obj(), field::CLS_FLAGS) & CLS_HAS_DEL != 0 {
             object::set_flags(o, object::FLAG_HAS_FINALIZER);
+            self.rt.reaper.register_finalizable(o);
         }
         self.truncate(mark);
         Ok(Value::obj(o))

@@ -14,6 +14,7 @@ pub mod bytecode;
 pub mod cli;
 pub mod compiler;
 pub mod containers;
+pub mod finalize;
 pub mod format;
 pub mod inline_cache;
 pub mod instance;
@@ -24,9 +25,11 @@ pub mod num;
 pub mod object;
 pub mod ops;
 pub mod protocol;
+pub mod reaper;
 pub mod runtime;
 pub mod value;
 pub mod vm;
+pub mod weakref;
 
 /// Upper bound for `sys.setrecursionlimit`: the interpreter recurses on the
 /// native stack, whose size `cli` sets to fit this many Python frames.

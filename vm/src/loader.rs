@@ -37,6 +37,7 @@ impl<H: Heap> Vm<H> {
             filename: filename.clone(),
             instrs: d.instrs,
             lines: d.lines,
+            live_regs: d.live_regs,
             first_line: d.first_line,
             consts,
             nregs: d.nregs,

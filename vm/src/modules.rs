@@ -11,7 +11,9 @@ use gc_api::Heap;
 use std::io::Write;
 
 /// Names of the native modules, created on first import.
-const NATIVE_MODULES: &[&str] = &["sys", "math", "time", "gc", "_heaplab", "builtins"];
+const NATIVE_MODULES: &[&str] = &[
+    "sys", "math", "time", "gc", "_heaplab", "builtins", "_weakref",
+];
 
 pub(crate) fn install<H: Heap>(vm: &mut Vm<H>) -> PyResult<()> {
     // `sys` exists from the start: the VM itself uses sys.stdout/stderr.
@@ -89,9 +91,11 @@ impl<H: Heap> Vm<H> {
             "math" => self.init_math(ms)?,
             "time" => self.init_time(ms)?,
             "gc" => self.init_gc(ms)?,
+            "_weakref" => self.init_weakref(ms)?,
             "_heaplab" => {
                 self.module_fn(ms, "harness_begin", harness_begin::<H>)?;
                 self.module_fn(ms, "harness_end", harness_end::<H>)?;
+                self.module_fn(ms, "trace_mark", trace_mark::<H>)?;
             }
             "builtins" => {
                 let bd = self.rt.globals_roots[ROOT_BUILTINS];
@@ -170,6 +174,13 @@ impl<H: Heap> Vm<H> {
             self.truncate(ss);
         }
         self.module_fn(ms, "exit", sys_exit::<H>)?;
+        self.module_fn(ms, "unraisablehook", sys_unraisablehook::<H>)?;
+        let hook = self.sym_str("unraisablehook");
+        let d = object::get(self.st(ms).as_obj(), field::MOD_DICT);
+        let h = self.dict_get_str(d, hook).expect("sys.unraisablehook");
+        self.module_set(self.st(ms), "__unraisablehook__", h)?;
+        let ua = self.class(T_UNRAISABLE_ARGS);
+        self.module_set(self.st(ms), "UnraisableHookArgs", ua)?;
         self.module_fn(ms, "getrecursionlimit", sys_getrecursionlimit::<H>)?;
         self.module_fn(ms, "setrecursionlimit", sys_setrecursionlimit::<H>)?;
         self.module_fn(ms, "exc_info", sys_exc_info::<H>)?;
@@ -865,8 +876,21 @@ fn time_sleep<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     Ok(Value::NONE)
 }
 
+/// `sys.unraisablehook(args)`: the default hook, printing like CPython.
+fn sys_unraisablehook<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "unraisablehook", 1, 1)?;
+    let sym = vm.intern("exc_value");
+    let exc = vm.getattr(vm.arg(a, 0), sym)?;
+    let es = vm.push(exc);
+    let sym = vm.intern("object");
+    let obj = vm.getattr(vm.arg(a, 0), sym)?;
+    vm.print_unraisable(vm.st(es), obj);
+    vm.truncate(es);
+    Ok(Value::NONE)
+}
+
 fn gc_collect<H: Heap>(vm: &mut Vm<H>, _a: Args) -> PyResult {
-    vm.collect();
+    vm.collect_garbage();
     Ok(Value::int(0))
 }
 
@@ -923,5 +947,16 @@ fn harness_begin<H: Heap>(vm: &mut Vm<H>, _a: Args) -> PyResult {
 
 fn harness_end<H: Heap>(vm: &mut Vm<H>, _a: Args) -> PyResult {
     vm.harness_end();
+    Ok(Value::NONE)
+}
+
+/// `_heaplab.trace_mark(text)`: writes `MARK text` into the finalization
+/// trace (if enabled), so one program can run many test cases.
+fn trace_mark<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "trace_mark", 1, 1)?;
+    let text = vm.str_string(vm.arg(a, 0))?;
+    if let Some(t) = vm.rt.reaper.trace.as_mut() {
+        t.mark(&text);
+    }
     Ok(Value::NONE)
 }

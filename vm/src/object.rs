@@ -96,7 +96,7 @@ impl Kind {
             Property => Layout::Fixed { refs: 4, raws: 0 },
             ClassMethod | StaticMethod => Layout::Fixed { refs: 1, raws: 0 },
             Super => Layout::Fixed { refs: 2, raws: 0 },
-            WeakRef => Layout::Fixed { refs: 1, raws: 3 },
+            WeakRef => Layout::Fixed { refs: 3, raws: 3 },
             Iter => Layout::Fixed { refs: 3, raws: 2 },
             ByteArray => Layout::Fixed { refs: 1, raws: 1 },
             DictView => Layout::Fixed { refs: 1, raws: 1 },
@@ -369,11 +369,16 @@ pub mod field {
     pub const PROP_SET: usize = 1;
     pub const PROP_DEL: usize = 2;
     pub const PROP_DOC: usize = 3;
-    // WeakRef
+    // WeakRef: callback, class of a Python subclass (NULL for the builtin
+    // types), attribute dict of a subclass instance (or NULL); then the
+    // referent's address (raw: not a strong reference; 0 once cleared), the
+    // cached hash, and the flavour (see `crate::weakref`).
     pub const WR_CALLBACK: usize = 0;
-    pub const WR_REFERENT: usize = 1;
-    pub const WR_HASH: usize = 2;
-    pub const WR_KIND: usize = 3;
+    pub const WR_CLASS: usize = 1;
+    pub const WR_DICT: usize = 2;
+    pub const WR_REFERENT: usize = 3;
+    pub const WR_HASH: usize = 4;
+    pub const WR_KIND: usize = 5;
     // Iter
     pub const IT_SEQ: usize = 0;
     pub const IT_A: usize = 1;

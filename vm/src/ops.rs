@@ -288,6 +288,23 @@ impl<H: Heap> Vm<H> {
         v.is_obj() && object::kind(v.as_obj()) == Kind::Instance
     }
 
+    /// `callable(v)`.
+    pub fn is_callable(&mut self, v: Value) -> bool {
+        v.is_obj()
+            && (matches!(
+                object::kind(v.as_obj()),
+                Kind::Function | Kind::Builtin | Kind::BoundMethod | Kind::Class
+            ) || self.type_method(v, "__call__").is_some())
+    }
+
+    /// Does `v` take its protocols (len, items, iteration, truth, str)
+    /// from dunder methods of its class? Instances, and weakref objects
+    /// (proxies forward through their type's methods; `ref` subclasses).
+    #[inline]
+    pub fn has_dunders(v: Value) -> bool {
+        v.is_obj() && matches!(object::kind(v.as_obj()), Kind::Instance | Kind::WeakRef)
+    }
+
     /// Is `v` a class object?
     #[inline]
     pub fn is_class(&self, v: Value) -> bool {
@@ -397,6 +414,9 @@ impl<H: Heap> Vm<H> {
         if obj.is_obj() && object::kind(obj.as_obj()) == Kind::Super {
             return self.super_getattr(obj, name);
         }
+        if crate::weakref::is_proxy(obj) {
+            return self.weakref_getattr(obj, name);
+        }
         let t = self.type_of(obj);
         let descr = self.class_lookup(t, name);
         if let Some(d) = descr
@@ -418,6 +438,11 @@ impl<H: Heap> Vm<H> {
                     }
                 }
                 Kind::Class => return self.class_getattr(obj, name),
+                Kind::WeakRef => {
+                    if let Some(v) = self.weakref_getattr(obj, name)? {
+                        return Ok(Some(v));
+                    }
+                }
                 Kind::Module => {
                     let d = object::get(o, field::MOD_DICT);
                     let k = self.sym(name);
@@ -619,6 +644,9 @@ impl<H: Heap> Vm<H> {
 
     /// `obj.name = v`.
     pub fn setattr(&mut self, obj: Value, name: u32, v: Value) -> PyResult<()> {
+        if crate::weakref::is_proxy(obj) {
+            return self.weakref_setattr(obj, name, v).map(|_| ());
+        }
         let t = self.type_of(obj);
         if let Some(d) = self.class_lookup(t, name)
             && d.is_obj()
@@ -666,6 +694,11 @@ impl<H: Heap> Vm<H> {
                     let k = self.sym(name);
                     return self.dict_set_item(d, k, v);
                 }
+                Kind::WeakRef => {
+                    if let Some(()) = self.weakref_setattr(obj, name, v)? {
+                        return Ok(());
+                    }
+                }
                 Kind::Function => {
                     let mut d = object::get(obj.as_obj(), field::FN_DICT);
                     let mark = self.push(obj);
@@ -695,6 +728,23 @@ impl<H: Heap> Vm<H> {
     pub fn delattr(&mut self, obj: Value, name: u32) -> PyResult<()> {
         if Self::is_instance_obj(obj) && self.inst_del(obj, name)? {
             return Ok(());
+        }
+        if crate::weakref::is_weakref(obj) && self.weakref_delattr(obj, name)? {
+            return Ok(());
+        }
+        if obj.is_obj() {
+            let (o, k) = (obj.as_obj(), object::kind(obj.as_obj()));
+            let d = match k {
+                Kind::Function => object::get(o, field::FN_DICT),
+                Kind::Module => object::get(o, field::MOD_DICT),
+                _ => Value::NULL,
+            };
+            if d.is_obj() {
+                let key = self.sym(name);
+                if self.dict_del_item(d, key)? {
+                    return Ok(());
+                }
+            }
         }
         if self.is_class(obj) {
             let d = object::get(obj.as_obj(), field::CLS_DICT);
@@ -944,7 +994,7 @@ impl<H: Heap> Vm<H> {
                 Kind::List => return Ok(Self::list_len(v) != 0),
                 Kind::Dict => return Ok(Self::dict_len(v) != 0),
                 Kind::Set | Kind::FrozenSet => return Ok(Self::set_len(v) != 0),
-                Kind::Instance => {
+                Kind::Instance | Kind::WeakRef => {
                     if let Some(r) = self.call_dunder(v, "__bool__", &[])? {
                         if !r.is_bool() {
                             let msg = format!(
@@ -1049,6 +1099,7 @@ impl<H: Heap> Vm<H> {
                 let msg = format!("unhashable type: '{}'", self.type_name(v));
                 Err(self.type_error(&msg))
             }
+            Kind::WeakRef => self.weakref_hash(v),
             Kind::Instance => {
                 let t = self.type_of(v);
                 let hs = self.intern("__hash__");
@@ -1082,18 +1133,7 @@ impl<H: Heap> Vm<H> {
         if !v.is_obj() {
             return v.0;
         }
-        let o = v.as_obj();
-        if !self.heap.capabilities().moves_objects {
-            return o.addr() as u64;
-        }
-        if let Some(&id) = self.rt.identities.get(&o.addr()) {
-            return id;
-        }
-        let id = self.rt.next_identity << 4;
-        self.rt.next_identity += 1;
-        self.rt.identities.insert(o.addr(), id);
-        object::set_flags(o, object::FLAG_HASHED);
-        id
+        self.rt.identity_of(v.as_obj())
     }
 
     fn identity_hash(&mut self, v: Value) -> i64 {
@@ -1477,7 +1517,7 @@ impl<H: Heap> Vm<H> {
                 _ => {}
             }
             // Builtin kinds not handled above fall back to iteration.
-            if Self::is_instance_obj(container)
+            if Self::has_dunders(container)
                 && let Some(r) = self.call_dunder(container, "__contains__", &[item])?
             {
                 return self.truthy(r);

@@ -68,7 +68,7 @@ impl<H: Heap> Vm<H> {
                 return self.new_iter(k, v, Value::NULL, Value::NULL);
             }
         }
-        if !Self::is_instance_obj(v) {
+        if !Self::has_dunders(v) {
             let msg = format!("'{}' object is not iterable", self.type_name(v));
             return Err(self.type_error(&msg));
         }
@@ -658,7 +658,7 @@ impl<H: Heap> Vm<H> {
                 _ => {}
             }
         }
-        if Self::is_instance_obj(obj)
+        if Self::has_dunders(obj)
             && let Some(r) = self.call_dunder(obj, "__getitem__", &[key])?
         {
             return Ok(r);
@@ -696,8 +696,7 @@ impl<H: Heap> Vm<H> {
                 _ => {}
             }
         }
-        if Self::is_instance_obj(obj) && self.call_dunder(obj, "__setitem__", &[key, v])?.is_some()
-        {
+        if Self::has_dunders(obj) && self.call_dunder(obj, "__setitem__", &[key, v])?.is_some() {
             return Ok(());
         }
         let msg = format!(
@@ -807,7 +806,7 @@ impl<H: Heap> Vm<H> {
                 _ => {}
             }
         }
-        if Self::is_instance_obj(obj) && self.call_dunder(obj, "__delitem__", &[key])?.is_some() {
+        if Self::has_dunders(obj) && self.call_dunder(obj, "__delitem__", &[key])?.is_some() {
             return Ok(());
         }
         let msg = format!(
@@ -857,7 +856,7 @@ impl<H: Heap> Vm<H> {
                 return Ok(n);
             }
         }
-        if !Self::is_instance_obj(v) {
+        if !Self::has_dunders(v) {
             return Ok(None);
         }
         match self.call_dunder(v, "__len__", &[])? {
@@ -1146,7 +1145,7 @@ impl<H: Heap> Vm<H> {
             let o = v.as_obj();
             match object::kind(o) {
                 Kind::Str => return Ok(object::str_of(o).to_string()),
-                Kind::Instance => {
+                Kind::Instance | Kind::WeakRef => {
                     if let Some(r) = self.call_dunder(v, "__str__", &[])? {
                         return self.expect_str(r, "__str__");
                     }
@@ -1182,6 +1181,9 @@ impl<H: Heap> Vm<H> {
         }
         let o = v.as_obj();
         Ok(match object::kind(o) {
+            Kind::WeakRef if object::get(o, field::WR_CLASS).is_null() => {
+                return self.weakref_repr(v);
+            }
             Kind::Float => pyfmt::float_repr(object::float_of(o)),
             Kind::BigInt => num::bigint_of(o).to_string(),
             Kind::Str => str_repr(object::str_of(o)),

@@ -8,6 +8,7 @@
 
 use crate::bytecode::Code;
 use crate::object::{self, Kind};
+use crate::reaper::{Labeler, Reaper};
 use crate::value::Value;
 use gc_api::{
     ObjectRef, RootPrecision, RootVisitor, Slot, SlotVisitor, VerifyObject, VmBinding, WeakContext,
@@ -116,6 +117,10 @@ pub struct Runtime {
     /// Keys are addresses; moving collectors forward them at weak processing.
     pub identities: HashMap<usize, u64>,
     pub next_identity: u64,
+    /// The collector moves objects (identities cannot be addresses).
+    pub moves_objects: bool,
+    /// Finalizers and weak references (`crate::reaper`).
+    pub reaper: Reaper,
     pub recursion_limit: usize,
     pub native_stack_base: usize,
     pub collections: u64,
@@ -158,6 +163,8 @@ impl Runtime {
             dict_versions: 0,
             identities: HashMap::default(),
             next_identity: 1,
+            moves_objects: true,
+            reaper: Reaper::default(),
             recursion_limit: 1000,
             native_stack_base: 0,
             collections: 0,
@@ -165,6 +172,31 @@ impl Runtime {
             traceback_handled: Vec::new(),
             repr_stack: Vec::new(),
         }
+    }
+}
+
+impl Runtime {
+    /// The identity of `o` for `id()` and default hashes: its address under
+    /// a non-moving collector, else a number assigned on first use and kept
+    /// across moves (the table is forwarded at every collection).
+    pub fn identity_of(&mut self, o: ObjectRef) -> u64 {
+        if !self.moves_objects {
+            return o.addr() as u64;
+        }
+        if let Some(&id) = self.identities.get(&o.addr()) {
+            return id;
+        }
+        let id = self.next_identity << 4;
+        self.next_identity += 1;
+        self.identities.insert(o.addr(), id);
+        object::set_flags(o, object::FLAG_HASHED);
+        id
+    }
+}
+
+impl Labeler for Runtime {
+    fn label(&mut self, o: ObjectRef) -> u64 {
+        self.identity_of(o)
     }
 }
 
@@ -222,6 +254,9 @@ impl VmBinding for Runtime {
         for v in self.repr_stack.iter_mut() {
             visit_value(v, visitor);
         }
+        for v in self.reaper.queue_values() {
+            visit_value(v, visitor);
+        }
         visit_value(&mut self.exc, visitor);
         visit_value(&mut self.handling, visitor);
         if precision == RootPrecision::Ambiguous && self.native_stack_base != 0 {
@@ -237,6 +272,12 @@ impl VmBinding for Runtime {
     }
 
     fn process_weak(&mut self, ctx: &mut dyn WeakContext) -> bool {
+        let mut reaper = std::mem::take(&mut self.reaper);
+        let again = reaper.process(ctx, self);
+        self.reaper = reaper;
+        if again {
+            return true;
+        }
         // Identities of dead objects are dropped; moved objects keep theirs.
         if !self.identities.is_empty() {
             let old = std::mem::take(&mut self.identities);

@@ -79,6 +79,8 @@ pub struct Vm<H: Heap> {
     pub filename: String,
     /// The stats block was printed at `harness_end` (not again at exit).
     pub harness_reported: bool,
+    /// Queued callbacks/finalizers are running (they do not nest).
+    pub in_finalizer: bool,
 }
 
 impl<H: Heap> Vm<H> {
@@ -96,7 +98,18 @@ impl<H: Heap> Vm<H> {
             started: std::time::Instant::now(),
             filename: String::new(),
             harness_reported: false,
+            in_finalizer: false,
         };
+        if let Some(path) = vm.config.trace_finalization.clone() {
+            match crate::reaper::Trace::create(&path) {
+                Ok(t) => vm.rt.reaper.trace = Some(t),
+                Err(e) => {
+                    eprintln!("heaplab: cannot create {}: {e}", path.display());
+                    std::process::exit(2);
+                }
+            }
+        }
+        vm.rt.moves_objects = vm.heap.capabilities().moves_objects;
         crate::builtins::boot(&mut vm);
         vm
     }
@@ -198,6 +211,9 @@ impl<H: Heap> Vm<H> {
         if self.heap.poll_wanted() {
             self.heap.collect(&mut self.rt, CollectReason::Poll);
             self.after_collection();
+        }
+        if self.finalizers_pending() {
+            self.run_finalizers();
         }
     }
 
@@ -435,6 +451,14 @@ impl<H: Heap> Vm<H> {
             let k = object::kind(o);
             if k == Kind::Instance {
                 return object::get(o, field::INST_CLASS);
+            }
+            if k == Kind::WeakRef {
+                let c = object::get(o, field::WR_CLASS);
+                if !c.is_null() {
+                    return c;
+                }
+                let flavour = object::word(o, field::WR_KIND) & 3;
+                return self.rt.classes[[T_WEAKREF, T_WEAKPROXY, T_WEAKCALLABLEPROXY][flavour]];
             }
             if k == Kind::DictView {
                 return self.rt.classes[T_DICT_KEYS + object::word(o, field::VIEW_WHICH)];

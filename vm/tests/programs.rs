@@ -1,11 +1,12 @@
 //! Differential tests: every `tests/programs/*.py` must print exactly the
-//! committed `.out` (produced by CPython 3.11, see `regen.py`) and exit with
+//! committed `.out` (produced by CPython 3.11, see `regen.py`, which also covers
+//! `finalization/`) and exit with
 //! the expected status, under every collector and under `--gc-stress
 //! --verify-heap`.
 
 mod common;
 
-use common::{CONFIGS, first_difference, parallel, run, threads};
+use common::{CONFIGS, first_difference, parallel, programs_in, run, threads};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -17,34 +18,7 @@ fn programs_dir() -> PathBuf {
 
 /// The programs, with their expected output and exit status.
 fn programs() -> Vec<(String, String, i32)> {
-    let dir = programs_dir();
-    let mut v: Vec<(String, String, i32)> = std::fs::read_dir(&dir)
-        .expect("tests/programs exists")
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| {
-            p.extension().is_some_and(|x| x == "py")
-                && p.file_name().is_some_and(|n| n != "regen.py")
-        })
-        .map(|p| {
-            let src = std::fs::read_to_string(&p).expect("read program");
-            let exit = src
-                .lines()
-                .next()
-                .and_then(|l| l.strip_prefix("# expect-exit:"))
-                .and_then(|s| s.trim().parse().ok())
-                .unwrap_or(0);
-            let out = std::fs::read_to_string(p.with_extension("out"))
-                .unwrap_or_else(|_| panic!("{} has no .out file", p.display()));
-            (
-                p.file_name().expect("name").to_string_lossy().into_owned(),
-                out,
-                exit,
-            )
-        })
-        .collect();
-    v.sort();
-    v
+    programs_in(&programs_dir())
 }
 
 #[test]

@@ -513,12 +513,7 @@ fn delattr<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 
 fn callable<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     vm.check_args(a, "callable", 1, 1)?;
-    let v = vm.arg(a, 0);
-    let c = v.is_obj()
-        && (matches!(
-            object::kind(v.as_obj()),
-            Kind::Function | Kind::Builtin | Kind::BoundMethod | Kind::Class
-        ) || vm.type_method(v, "__call__").is_some());
+    let c = vm.is_callable(vm.arg(a, 0));
     Ok(Value::bool(c))
 }
 

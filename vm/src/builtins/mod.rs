@@ -81,7 +81,12 @@ pub const MEMORY_ERROR_INSTANCE: usize = 64;
 pub const T_DICT_KEYS: usize = 65;
 pub const T_DICT_VALUES: usize = 66;
 pub const T_DICT_ITEMS: usize = 67;
-const CLASS_SLOTS: usize = 68;
+/// `weakref.ProxyType` and `weakref.CallableProxyType`.
+pub const T_WEAKPROXY: usize = 68;
+pub const T_WEAKCALLABLEPROXY: usize = 69;
+/// `sys.UnraisableHookArgs`, what `sys.unraisablehook` receives.
+pub const T_UNRAISABLE_ARGS: usize = 70;
+const CLASS_SLOTS: usize = 71;
 
 // Indices into `Runtime::globals_roots`.
 pub const ROOT_BUILTINS: usize = 0;
@@ -504,7 +509,9 @@ fn boot_inner<H: Heap>(vm: &mut Vm<H>) -> PyResult<()> {
         (T_CLASSMETHOD, "classmethod", Some(Kind::ClassMethod)),
         (T_STATICMETHOD, "staticmethod", Some(Kind::StaticMethod)),
         (T_SUPER, "super", Some(Kind::Super)),
-        (T_WEAKREF, "weakref", Some(Kind::WeakRef)),
+        (T_WEAKREF, "ReferenceType", Some(Kind::WeakRef)),
+        (T_WEAKPROXY, "ProxyType", None),
+        (T_WEAKCALLABLEPROXY, "CallableProxyType", None),
         (T_ITERATOR, "iterator", Some(Kind::Iter)),
         (T_BYTEARRAY, "bytearray", Some(Kind::ByteArray)),
         (T_NOTIMPL, "NotImplementedType", None),
@@ -604,6 +611,8 @@ fn boot_inner<H: Heap>(vm: &mut Vm<H>) -> PyResult<()> {
         T_NOTIMPL,
         T_ELLIPSIS,
         T_WEAKREF,
+        T_WEAKPROXY,
+        T_WEAKCALLABLEPROXY,
         T_DICT_KEYS,
         T_DICT_VALUES,
         T_DICT_ITEMS,
@@ -634,6 +643,10 @@ fn boot_inner<H: Heap>(vm: &mut Vm<H>) -> PyResult<()> {
     types::install(vm)?;
     functions::install(vm)?;
     methods::install(vm)?;
+    crate::weakref::install(vm)?;
+    let object = vm.class(T_OBJECT);
+    let ua = vm.make_class("UnraisableHookArgs", &[object], Value::NULL, "sys")?;
+    vm.rt.classes[T_UNRAISABLE_ARGS] = ua;
     // The MemoryError raised when even allocating an exception fails.
     let me = vm.new_exception(T_MEMORY_ERROR, "")?;
     vm.rt.classes[MEMORY_ERROR_INSTANCE] = me;

@@ -10,7 +10,13 @@ use crate::vm::{Args, PyResult, Vm};
 use gc_api::Heap;
 use num_bigint::BigInt;
 
-fn set_ctor<H: Heap>(vm: &mut Vm<H>, t: usize, name: &'static str, f: crate::vm::NativeFn<H>) {
+/// Makes native `f` the constructor of builtin class `t`.
+pub(crate) fn set_ctor<H: Heap>(
+    vm: &mut Vm<H>,
+    t: usize,
+    name: &'static str,
+    f: crate::vm::NativeFn<H>,
+) {
     let idx = vm.register(name, f);
     let c = vm.class(t).as_obj();
     let flags = object::word(c, field::CLS_FLAGS) & ((1 << CLS_CTOR_SHIFT) - 1);
@@ -364,7 +370,9 @@ fn type_new<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
             return Err(vm.type_error("bases must be types"));
         }
         let f = object::word(b.as_obj(), field::CLS_FLAGS);
-        if f & CLS_BUILTIN_LAYOUT != 0 && *b != vm.class(T_OBJECT) {
+        // Subclasses of `object` are instances; of `ref`, weakref objects
+        // with a class word (KeyedRef, WeakMethod).
+        if f & CLS_BUILTIN_LAYOUT != 0 && *b != vm.class(T_OBJECT) && *b != vm.class(T_WEAKREF) {
             let msg = format!(
                 "heaplab: subclassing the builtin type '{}' is not supported yet",
                 vm.class_name(*b)

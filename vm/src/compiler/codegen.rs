@@ -87,6 +87,8 @@ struct Unit<'c, 'a> {
     regs: HashMap<String, Reg>,
     nlocals: Reg,
     temp: Reg,
+    /// Highest temporary allocated so far by the current statement.
+    stmt_hwm: Reg,
     max_regs: Reg,
     blocks: Vec<Block<'a>>,
     tries: Vec<TryState>,
@@ -222,6 +224,7 @@ impl<'c, 'a> Unit<'c, 'a> {
                 qualname,
                 instrs: Vec::new(),
                 lines: Vec::new(),
+                live_regs: Vec::new(),
                 first_line,
                 consts: Vec::new(),
                 nregs: 0,
@@ -240,6 +243,7 @@ impl<'c, 'a> Unit<'c, 'a> {
             regs: HashMap::new(),
             nlocals: 0,
             temp: 0,
+            stmt_hwm: 0,
             max_regs: 0,
             blocks: Vec::new(),
             tries: Vec::new(),
@@ -324,6 +328,7 @@ impl<'c, 'a> Unit<'c, 'a> {
     fn emit(&mut self, i: Instr) -> usize {
         self.code.instrs.push(i);
         self.code.lines.push(self.line);
+        self.code.live_regs.push(self.stmt_hwm.max(self.temp));
         self.code.instrs.len() - 1
     }
 
@@ -361,6 +366,7 @@ impl<'c, 'a> Unit<'c, 'a> {
         if self.temp > self.max_regs {
             self.max_regs = self.temp;
         }
+        self.stmt_hwm = self.stmt_hwm.max(self.temp);
         r
     }
 
@@ -502,7 +508,16 @@ impl<'c, 'a> Unit<'c, 'a> {
         r
     }
 
+    /// Compiles one statement, tracking its temporaries' high-water mark.
     fn stmt(&mut self, s: &'a Stmt) -> CResult<()> {
+        let outer = self.stmt_hwm;
+        self.stmt_hwm = self.temp;
+        let r = self.stmt_body(s);
+        self.stmt_hwm = outer;
+        r
+    }
+
+    fn stmt_body(&mut self, s: &'a Stmt) -> CResult<()> {
         self.set_line(s);
         match s {
             Stmt::Expr(e) => {

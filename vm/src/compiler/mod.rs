@@ -34,6 +34,8 @@ pub struct CodeDesc {
     pub qualname: String,
     pub instrs: Vec<Instr>,
     pub lines: Vec<u32>,
+    /// Per instruction: registers below this may be live (see `Code`).
+    pub live_regs: Vec<Reg>,
     pub first_line: u32,
     pub consts: Vec<ConstDesc>,
     pub nregs: u32,

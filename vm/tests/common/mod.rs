@@ -77,6 +77,36 @@ pub const CONFIGS: &[Config] = &[
     },
 ];
 
+/// The test programs (`*.py` except `regen.py`) in `dir`, sorted, each
+/// with its expected stdout (`NAME.out`) and exit status (first line
+/// `# expect-exit: N`, else 0).
+pub fn programs_in(dir: &Path) -> Vec<(String, String, i32)> {
+    let mut v: Vec<(String, String, i32)> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| {
+            p.extension().is_some_and(|x| x == "py")
+                && p.file_name().is_some_and(|n| n != "regen.py")
+        })
+        .map(|p| {
+            let src = std::fs::read_to_string(&p).expect("read program");
+            let exit = src
+                .lines()
+                .next()
+                .and_then(|l| l.strip_prefix("# expect-exit:"))
+                .and_then(|s| s.trim().parse().ok())
+                .unwrap_or(0);
+            let out = std::fs::read_to_string(p.with_extension("out"))
+                .unwrap_or_else(|_| panic!("{} has no .out file", p.display()));
+            let name = p.file_name().expect("name").to_string_lossy().into_owned();
+            (name, out, exit)
+        })
+        .collect();
+    v.sort();
+    v
+}
+
 /// The `heaplab` binary built for this test run.
 pub fn heaplab() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_heaplab"))
