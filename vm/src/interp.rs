@@ -112,6 +112,17 @@ impl<H: Heap> Vm<H> {
 
     /// Calls a Python function object with arguments at `args`.
     pub fn call_python(&mut self, func: Value, args: Args) -> PyResult {
+        // Function entry is a safepoint for queued finalizers (R13); the
+        // arguments are rooted on the VM stack, `func` is re-read below.
+        let func = if self.finalizers_pending() {
+            let fs = self.push(func);
+            self.run_finalizers();
+            let f = self.st(fs);
+            self.truncate(fs);
+            f
+        } else {
+            func
+        };
         let fo = func.as_obj();
         // SAFETY: FN_CODE holds a leaked &'static Code set by MakeFunction.
         let code: &'static Code = unsafe { &*(object::word(fo, field::FN_CODE) as *const Code) };
