@@ -1,6 +1,7 @@
 //! The `heaplab-bench` command line: `list`, `run`, `minheap`, `sweep` and
 //! `report`.
 
+use crate::external;
 use crate::peers;
 use crate::provenance::{self, Provenance};
 use crate::record::factor_label;
@@ -40,6 +41,11 @@ pub struct Cli {
     /// Suite directory (default: harness/suite of this source tree).
     #[arg(long, global = true, value_name = "DIR")]
     pub suite: Option<PathBuf>,
+    /// External benchmark directory (repeatable; also the colon-separated
+    /// HEAPLAB_SUITE_DIRS): a pyperformance tree (bm_*/run_benchmark.py) or
+    /// a PyPy benchmarks checkout (own/*.py).
+    #[arg(long = "suite-dir", global = true, value_name = "DIR")]
+    pub suite_dirs: Vec<PathBuf>,
     /// Results directory (default: results/ in the workspace root).
     #[arg(long, global = true, value_name = "DIR")]
     pub results: Option<PathBuf>,
@@ -214,7 +220,19 @@ fn env(cli: &Cli) -> Result<Env, String> {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let root = provenance::workspace_root(&cwd);
     let suite_dir = cli.suite.clone().unwrap_or_else(default_suite_dir);
-    let suite = Suite::load_validated(&suite_dir).map_err(|e| e.to_string())?;
+    let mut suite = Suite::load_validated(&suite_dir).map_err(|e| e.to_string())?;
+    let external = external::discover_all(&external::suite_dirs(&cli.suite_dirs))?;
+    for p in external {
+        if let Some(old) = suite.program(&p.name) {
+            return Err(format!(
+                "benchmark {} found twice: {} and {}",
+                p.name,
+                old.path.display(),
+                p.path.display()
+            ));
+        }
+        suite.programs.push(p);
+    }
     let results = cli.results.clone().unwrap_or_else(|| root.join("results"));
     let heaplab = provenance::find_heaplab(cli.heaplab.as_deref(), &root)
         .map(|p| std::fs::canonicalize(&p).unwrap_or(p));
@@ -235,26 +253,44 @@ fn need_heaplab(env: &Env) -> Result<PathBuf, String> {
     })
 }
 
+/// The programs named in `names` (all when empty); a name ending in `*`
+/// selects every program with that prefix (e.g. `pyperf/*`).
 fn select<'a>(suite: &'a Suite, names: &[String]) -> Result<Vec<&'a Program>, String> {
     if names.is_empty() {
         return Ok(suite.programs.iter().collect());
     }
-    names
-        .iter()
-        .map(|n| {
-            suite.program(n).ok_or_else(|| {
-                format!(
-                    "unknown benchmark {n:?} (known: {})",
-                    suite
-                        .programs
-                        .iter()
-                        .map(|p| p.name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            })
-        })
-        .collect()
+    let mut chosen: Vec<&Program> = Vec::new();
+    for n in names {
+        let found: Vec<&Program> = match n.strip_suffix('*') {
+            Some(prefix) => suite
+                .programs
+                .iter()
+                .filter(|p| p.name.starts_with(prefix))
+                .collect(),
+            None => suite.program(n).into_iter().collect(),
+        };
+        if found.is_empty() {
+            return Err(unknown_benchmark(suite, n));
+        }
+        for p in found {
+            if !chosen.iter().any(|c| c.name == p.name) {
+                chosen.push(p);
+            }
+        }
+    }
+    Ok(chosen)
+}
+
+fn unknown_benchmark(suite: &Suite, n: &str) -> String {
+    format!(
+        "unknown benchmark {n:?} (known: {})",
+        suite
+            .programs
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
 }
 
 fn stdlib_of(vm_args: &[String]) -> String {
@@ -299,22 +335,63 @@ fn dispatch(cli: &Cli) -> Result<(), String> {
 }
 
 fn list(env: &Env) -> Result<(), String> {
+    let builtin: Vec<&Program> = env
+        .suite
+        .programs
+        .iter()
+        .filter(|p| !p.source.is_external())
+        .collect();
     println!(
         "suite {} ({} programs):",
         env.suite.dir.display(),
-        env.suite.programs.len()
+        builtin.len()
     );
     println!(
         "{:<18} {:<5} {:>9} {:>9}  description",
         "name", "cat", "default", "quick"
     );
-    for p in &env.suite.programs {
+    for p in &builtin {
         println!(
             "{:<18} {:<5} {:>9} {:>9}  {}",
             p.name, p.category, p.default_size, p.quick_size, p.description
         );
     }
     println!();
+    let mut roots: Vec<&std::path::Path> = Vec::new();
+    for p in env.suite.programs.iter().filter(|p| p.source.is_external()) {
+        if !roots.contains(&p.manifest.as_path()) {
+            roots.push(&p.manifest);
+        }
+    }
+    for root in roots {
+        let progs: Vec<&Program> = env
+            .suite
+            .programs
+            .iter()
+            .filter(|p| p.source.is_external() && p.manifest == root)
+            .collect();
+        println!(
+            "external {} ({} programs; no checksums; size = pyperf --loops):",
+            root.display(),
+            progs.len()
+        );
+        println!("{:<32} {:<13}  description", "name", "source");
+        for p in progs {
+            let needs = if p.modules.is_empty() {
+                String::new()
+            } else {
+                format!(" [requires: {}]", p.modules.join(", "))
+            };
+            println!(
+                "{:<32} {:<13}  {}{}",
+                p.name,
+                p.source.kind(),
+                p.description,
+                needs
+            );
+        }
+        println!();
+    }
     match &env.heaplab {
         Some(h) => println!("heaplab: {} ({})", h.display(), provenance::version_of(h)),
         None => println!("heaplab: not found (pass --heaplab PATH)"),
@@ -440,14 +517,21 @@ fn minheap(env: &Env, a: &MinheapArgs) -> Result<(), String> {
         if a.quick { "quick" } else { "default" },
         cache.display()
     );
-    print!("{:<18}", "benchmark");
+    let w = mins
+        .by_benchmark
+        .keys()
+        .map(String::len)
+        .max()
+        .unwrap_or(0)
+        .max(18);
+    print!("{:<w$}", "benchmark");
     for c in a.gc.iter().filter(|c| *c != "none") {
         print!(" {c:>14}");
     }
     println!();
     let mut failures = Vec::new();
     for (b, per) in &mins.by_benchmark {
-        print!("{b:<18}");
+        print!("{b:<w$}");
         for c in a.gc.iter().filter(|c| *c != "none") {
             let o = &per[c];
             let cell = o.min_heap.map_or("failed".to_string(), |m| {

@@ -1,6 +1,7 @@
 //! Heaplab's benchmark harness (`heaplab-bench`).
 //!
-//! [`suite`] loads the program manifests; [`runner`] runs one fresh process
+//! [`suite`] loads the program manifests; [`external`] discovers
+//! pyperformance-style and PyPy `own/` benchmark directories; [`runner`] runs one fresh process
 //! and [`parse`] reads its `--gc-stats` block and `--gc-log` CSV into a
 //! [`record::Record`]; [`minheap`] finds minimum heaps; [`sweep`] runs the
 //! shuffled product of benchmarks × configurations × heap factors with a
@@ -12,6 +13,7 @@
 #![warn(missing_docs)]
 
 pub mod cli;
+pub mod external;
 pub mod minheap;
 pub mod parse;
 pub mod peers;

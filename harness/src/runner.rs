@@ -2,6 +2,7 @@
 //! one benchmark at one heap limit, with a time limit, and turns what it
 //! printed into a [`Record`].
 
+use crate::external;
 use crate::parse;
 use crate::record::{Record, Status};
 use crate::stats;
@@ -180,6 +181,10 @@ pub fn command_line(inv: &Invocation) -> Vec<String> {
         }
         Runtime::Peer { exe, .. } => argv.push(exe.display().to_string()),
     }
+    if inv.program.source.is_external() {
+        argv.extend(external::launch(inv.program, inv.size, inv.warmup, inv.iterations).args);
+        return argv;
+    }
     argv.push(inv.suite_dir.join(&inv.program.path).display().to_string());
     argv.extend([
         "-n".to_string(),
@@ -190,6 +195,23 @@ pub fn command_line(inv: &Invocation) -> Vec<String> {
         inv.iterations.to_string(),
     ]);
     argv
+}
+
+/// Working directory and `PYTHONPATH` of an invocation: the suite directory
+/// for built-in programs, the benchmark's own directory and the bundled
+/// `pyperf` for external ones.
+fn environment(inv: &Invocation) -> (PathBuf, std::ffi::OsString) {
+    if inv.program.source.is_external() {
+        let l = external::launch(inv.program, inv.size, inv.warmup, inv.iterations);
+        let path = std::env::join_paths(&l.python_path)
+            .unwrap_or_else(|_| l.python_path[0].clone().into_os_string());
+        (l.cwd, path)
+    } else {
+        (
+            inv.suite_dir.to_path_buf(),
+            inv.suite_dir.as_os_str().to_os_string(),
+        )
+    }
 }
 
 /// Runs one invocation and classifies it. Never fails: a process that cannot
@@ -229,10 +251,15 @@ pub fn run_invocation(inv: &Invocation) -> Record {
     if let Some(log) = &inv.gc_log {
         let _ = std::fs::remove_file(log);
     }
+    let (cwd, python_path) = environment(inv);
     let mut cmd = Command::new(&argv[0]);
     cmd.args(&argv[1..])
-        .current_dir(inv.suite_dir)
-        .env("PYTHONPATH", inv.suite_dir);
+        .current_dir(cwd)
+        .env("PYTHONPATH", python_path);
+    if inv.program.source.is_external() {
+        // Keep __pycache__ out of harness/pyperf and benchmark checkouts.
+        cmd.env("PYTHONDONTWRITEBYTECODE", "1");
+    }
     let out = match spawn_and_wait(&mut cmd, inv.timeout) {
         Ok(o) => o,
         Err(e) => {
@@ -243,12 +270,24 @@ pub fn run_invocation(inv: &Invocation) -> Record {
     record.exit_code = out.exit_code;
     record.wall_ms = out.elapsed.as_secs_f64() * 1e3;
     record.peak_rss_kib = out.max_rss_kib;
-    record.checksum = extract_checksum(&out.stdout);
-    record.window_ms = extract_window_ns(&out.stderr).map(|ns| ns as f64 / 1e6);
+    record.checksum = if inv.program.source.is_external() {
+        None
+    } else {
+        extract_checksum(&out.stdout)
+    };
+    let (window_ns, stats_block) = if inv.program.source.is_external() {
+        external::merge_windows(&out.stderr)
+    } else {
+        (
+            extract_window_ns(&out.stderr),
+            parse::parse_stats_block(&out.stderr),
+        )
+    };
+    record.window_ms = window_ns.map(|ns| ns as f64 / 1e6);
     let (status, reason) = classify(inv, &out, record.checksum.as_deref());
     record.status = status;
     record.reason = reason;
-    match parse::parse_stats_block(&out.stderr) {
+    match stats_block {
         Ok(Some(block)) => {
             record.gc_ms = block.f64("gc_ms");
             record.mutator_ms = block.f64("mutator_ms");
@@ -310,6 +349,12 @@ fn classify(
         Some(70) => return (Status::Crash, Some(format!("VM internal error: {last}"))),
         Some(c) => return (Status::Error, Some(format!("exit {c}: {last}"))),
         None => return (Status::Crash, Some(format!("abnormal exit: {last}"))),
+    }
+    if inv.program.source.is_external() {
+        return match external::check_results(inv.program, inv.iterations, &out.stdout) {
+            Ok(()) => (Status::Ok, None),
+            Err(e) => (Status::Error, Some(e)),
+        };
     }
     let expected = inv.program.checksum_for(inv.size);
     match (checksum, expected) {

@@ -49,9 +49,13 @@ pub struct Program {
     /// Expected checksum per size; keys are sizes written as strings.
     #[serde(deserialize_with = "checksum_map")]
     pub checksums: BTreeMap<String, String>,
-    /// Manifest file the program came from (filled in by the loader).
+    /// Manifest file the program came from (filled in by the loader); for
+    /// external programs, the `--suite-dir` they were found under.
     #[serde(skip)]
     pub manifest: PathBuf,
+    /// Built-in, or which external layout (see [`crate::external`]).
+    #[serde(skip)]
+    pub source: crate::external::Source,
 }
 
 impl Program {

@@ -521,7 +521,7 @@ pub fn run_sweep(sweep: &Sweep) -> Result<Vec<Record>, String> {
                 let log = rt.has_heap_axis().then(|| {
                     log_dir.join(format!(
                         "{}-{}-{}-{}.csv",
-                        t.benchmark,
+                        crate::external::file_safe(&t.benchmark),
                         rt.config(),
                         record::factor_label(t.factor),
                         t.invocation
@@ -531,7 +531,7 @@ pub fn run_sweep(sweep: &Sweep) -> Result<Vec<Record>, String> {
                     matches!(rt, Runtime::Heaplab { .. }).then(|| {
                         log_dir.join(format!(
                             "{}-{}-{}.csv",
-                            t.benchmark,
+                            crate::external::file_safe(&t.benchmark),
                             rt.config(),
                             t.invocation
                         ))

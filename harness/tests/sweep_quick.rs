@@ -3,29 +3,10 @@
 //! every output file exists and parses, that a second run resumes without
 //! re-running anything, and that `report` regenerates the report.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
-/// `$HEAPLAB`, else `release/heaplab` in this build's target directory or
-/// in the workspace's `target/`, else the `heaplab` built beside this test,
-/// else `heaplab` on `PATH`.
-fn find_heaplab() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("HEAPLAB") {
-        return Some(PathBuf::from(p));
-    }
-    let bench = Path::new(env!("CARGO_BIN_EXE_heaplab-bench"));
-    let target = bench.parent()?.parent()?;
-    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent()?;
-    [
-        target.join("release/heaplab"),
-        workspace.join("target/release/heaplab"),
-        // `cargo test --workspace` builds the VM beside this test.
-        bench.parent()?.join("heaplab"),
-    ]
-    .into_iter()
-    .find(|p| p.is_file())
-    .or_else(|| harness::suite::find_interpreter("heaplab"))
-}
+use common::find_heaplab;
+use std::process::Command;
 
 fn bench(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_heaplab-bench"))
