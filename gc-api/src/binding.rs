@@ -126,6 +126,16 @@ pub trait WeakContext {
     /// are carried over), and only stores the returned address.
     fn retain(&mut self, o: ObjectRef) -> ObjectRef;
 
+    /// Did this collection decide whether `o` is reachable? `false` when
+    /// `o` lies outside the region it traced (a mature object during a
+    /// minor collection), where [`WeakContext::is_live`] answers `true`
+    /// without knowing. The VM defers verdicts that need real reachability
+    /// (the resurrection check after a finalizer ran) to a collection that
+    /// decides them.
+    fn decides(&self, _o: ObjectRef) -> bool {
+        true
+    }
+
     /// Retains the object in `slot` and writes its new address back.
     fn retain_slot(&mut self, slot: Slot) {
         if let Some(o) = slot.load() {

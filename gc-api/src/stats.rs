@@ -94,6 +94,10 @@ pub struct GcStats {
     pub peak_heap: usize,
     /// Collector-specific counters, in first-use order.
     pub counters: Vec<(&'static str, u64)>,
+    /// Collector-specific gauges (current sizes, rates, high-water marks),
+    /// in first-use order. Unlike `counters` they describe a state, so
+    /// [`GcStats::since`] keeps them as they are rather than subtracting.
+    pub gauges: Vec<(&'static str, u64)>,
     log: Option<std::sync::Arc<std::sync::Mutex<BufWriter<File>>>>,
 }
 
@@ -113,6 +117,7 @@ impl GcStats {
             bytes_freed: 0,
             peak_heap: 0,
             counters: Vec::new(),
+            gauges: Vec::new(),
             log: None,
         }
     }
@@ -211,6 +216,23 @@ impl GcStats {
         }
     }
 
+    /// Sets the gauge `name` (a state such as a size or a rate, which a
+    /// harness window must not subtract; see [`GcStats::since`]).
+    pub fn gauge(&mut self, name: &'static str, v: u64) {
+        match self.gauges.iter_mut().find(|(k, _)| *k == name) {
+            Some((_, x)) => *x = v,
+            None => self.gauges.push((name, v)),
+        }
+    }
+
+    /// Reads a gauge (0 if never set).
+    pub fn gauge_value(&self, name: &str) -> u64 {
+        self.gauges
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map_or(0, |(_, v)| *v)
+    }
+
     /// Reads a collector-specific counter.
     pub fn counter(&self, name: &str) -> u64 {
         self.counters
@@ -230,7 +252,7 @@ impl GcStats {
     }
 
     /// The counters accumulated since `earlier` (the harness window). Gauges
-    /// (peak, max pause) are kept as they are now.
+    /// (peak, max pause, `gauges`) are kept as they are now.
     pub fn since(&self, earlier: &GcStats) -> GcStats {
         let mut d = self.clone();
         for i in 0..4 {
@@ -283,7 +305,7 @@ impl GcStats {
         kv("bytes_copied", self.bytes_copied.to_string());
         kv("bytes_freed", self.bytes_freed.to_string());
         kv("peak_heap_bytes", self.peak_heap.to_string());
-        for (k, v) in &self.counters {
+        for (k, v) in self.counters.iter().chain(&self.gauges) {
             kv(k, v.to_string());
         }
         let _ = writeln!(s, "==== end gc-stats ====");
@@ -317,5 +339,16 @@ mod tests {
         assert!(block.starts_with("==== heaplab gc-stats ===="));
         assert!(block.contains("pauses.minor"));
         assert!(!block.contains("pauses.full"));
+    }
+
+    #[test]
+    fn gauges_are_not_subtracted_by_the_window() {
+        let mut s = GcStats::new("test", usize::MAX);
+        s.gauge("remset_size", 40);
+        let before = s.clone();
+        s.gauge("remset_size", 30);
+        let w = s.since(&before);
+        assert_eq!(w.gauge_value("remset_size"), 30);
+        assert!(w.format_block(Duration::ZERO).contains("remset_size"));
     }
 }

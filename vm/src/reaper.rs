@@ -329,9 +329,15 @@ impl Reaper {
             }
         };
         // Members watched since an earlier round: freed or resurrected.
+        // A collection that cannot tell (a minor one, for mature members)
+        // leaves the verdict to a later one.
         let watch = std::mem::take(&mut self.watch);
         for e in watch {
             let o = obj(e.addr);
+            if !ctx.decides(o) {
+                self.watch.push(e);
+                continue;
+            }
             match processing(ctx, o) {
                 Some(n) if round.processing.contains(&n.addr()) => {
                     // Processed again (late weakrefs, R5e): watched again
@@ -422,6 +428,7 @@ impl Reaper {
                 });
             }
         }
+        // Deferred verdicts: the members are live (they were not decided).
         for e in self.watch.iter_mut() {
             e.addr = ctx.forwarded(obj(e.addr)).addr();
         }
