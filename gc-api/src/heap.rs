@@ -2,6 +2,7 @@
 //! publishes about itself ([`Capabilities`]).
 
 use crate::binding::{RootPrecision, VmBinding};
+use crate::handles::{HandleError, HandleTable};
 use crate::jit::JitDescriptor;
 use crate::object::{ObjectRef, Slot};
 use crate::options::{GcOptions, OptionError};
@@ -182,6 +183,33 @@ pub trait Heap: Sized {
 
     /// The `--heap` budget in force, or `usize::MAX`.
     fn limit_bytes(&self) -> usize;
+
+    /// The collector's table of handles held by native code, if it keeps
+    /// one (see [`crate::handles`]). A collector that returns `Some` must
+    /// treat every held object as a root (e.g. by reporting
+    /// [`HandleTable::visit_roots`] with the VM's roots).
+    fn handle_table(&mut self) -> Option<&mut HandleTable> {
+        None
+    }
+
+    /// Native code takes a counted reference to `o` (as a C-API
+    /// `Py_INCREF` of a borrowed object would): `o` stays alive, and does not
+    /// move, while its handle count is non-zero. Returns the new count.
+    fn acquire_handle(&mut self, o: ObjectRef) -> Result<usize, HandleError> {
+        Ok(self
+            .handle_table()
+            .ok_or(HandleError::Unsupported)?
+            .acquire(o))
+    }
+
+    /// Native code drops a reference taken with [`Heap::acquire_handle`].
+    /// Returns the remaining count; at 0 the object is an ordinary object
+    /// again and dies when nothing else references it.
+    fn release_handle(&mut self, o: ObjectRef) -> Result<usize, HandleError> {
+        self.handle_table()
+            .ok_or(HandleError::Unsupported)?
+            .release(o)
+    }
 
     /// The data the JIT needs to inline this collector's fast paths.
     fn jit_descriptor(&self) -> JitDescriptor {

@@ -10,6 +10,7 @@
 //! * [`options`], [`stats`]: the option set and the counters every collector
 //!   shares, so the harness parses one format;
 //! * [`jit`]: fast-path descriptors for the JIT, as data;
+//! * [`handles`]: counted external references held by native code;
 //! * [`verify`]: the `--verify-heap` walk every collector uses;
 //! * [`none`]: the never-collecting baseline heap (`--gc=none`);
 //! * [`barrier_check`]: a test heap proving every store is reported;
@@ -19,6 +20,7 @@
 
 pub mod barrier_check;
 pub mod binding;
+pub mod handles;
 pub mod heap;
 pub mod jit;
 pub mod mock;
@@ -31,6 +33,7 @@ pub mod verify;
 pub use binding::{
     RootPrecision, RootVisitor, SlotVisitor, VmBinding, WeakContext, retain_children,
 };
+pub use handles::{HandleError, HandleTable};
 pub use heap::{
     AllocKind, BarrierKind, Capabilities, CollectReason, EXIT_OUT_OF_MEMORY, Heap, OutOfMemory,
     fatal_out_of_memory,

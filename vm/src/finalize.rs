@@ -45,6 +45,10 @@ impl<H: Heap> Vm<H> {
             for &v in &unit.members {
                 self.push(v);
             }
+            let dead = self.rt.sp;
+            for &v in &unit.dead_weakrefs {
+                self.push(v);
+            }
             let end = self.rt.sp;
             for i in mark..fin {
                 self.run_callback(i);
@@ -52,9 +56,13 @@ impl<H: Heap> Vm<H> {
             for i in fin..mem {
                 self.run_del(i);
             }
-            for i in mem..end {
+            for i in mem..dead {
                 let o = self.st(i).as_obj();
                 self.rt.reaper.watch(o, unit.serial);
+            }
+            for i in dead..end {
+                let w = self.st(i).as_obj();
+                self.rt.reaper.watch_weakref(w, unit.serial);
             }
             self.truncate(mark);
         }

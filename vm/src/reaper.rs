@@ -49,6 +49,8 @@ pub struct PendingUnit {
     /// Labelled members (finalizable or weakly referenced), watched for
     /// resurrection once the unit has run.
     pub members: Vec<Value>,
+    /// Weakrefs that are members (dead while the unit is processed, R7).
+    pub dead_weakrefs: Vec<Value>,
     /// Smallest registration serial among the unit's candidates.
     pub serial: u64,
 }
@@ -113,6 +115,9 @@ pub struct Reaper {
     /// Referent address -> its weakrefs, oldest first.
     by_referent: FxHashMap<usize, Vec<usize>>,
     watch: Vec<Entry>,
+    /// Dead weakrefs of units that have run, until a collection decides
+    /// whether they were reclaimed or resurrected.
+    weak_watch: Vec<Entry>,
     /// Units waiting to run (roots).
     pub queue: VecDeque<PendingUnit>,
     round: Option<Round>,
@@ -195,6 +200,14 @@ impl Reaper {
         });
     }
 
+    /// Starts watching `w`, a dead weakref of a unit that has run.
+    pub fn watch_weakref(&mut self, w: ObjectRef, serial: u64) {
+        self.weak_watch.push(Entry {
+            addr: w.addr(),
+            serial,
+        });
+    }
+
     /// Records an event for `o`.
     pub fn event(&mut self, what: &str, label: u64) {
         if let Some(t) = self.trace.as_mut() {
@@ -209,6 +222,7 @@ impl Reaper {
                 .iter_mut()
                 .chain(u.finalizers.iter_mut())
                 .chain(u.members.iter_mut())
+                .chain(u.dead_weakrefs.iter_mut())
         })
     }
 
@@ -304,6 +318,13 @@ impl Reaper {
                     == object::FLAG_HAS_FINALIZER
                     && object::kind(mo) == Kind::Instance;
                 let keep_label = labelled(mo);
+                let is_weakref = object::kind(mo) == Kind::WeakRef;
+                if is_weakref {
+                    // Written through the old address: a moving collector
+                    // copies retained objects after this call.
+                    let k = object::word(mo, field::WR_KIND);
+                    object::set_word(mo, field::WR_KIND, k | crate::weakref::DEAD);
+                }
                 let new = ctx.retain(mo);
                 round.processing.insert(new.addr());
                 round.unit_of.insert(new.addr(), ui);
@@ -312,6 +333,9 @@ impl Reaper {
                 }
                 if keep_label {
                     unit.members.push(Value::obj(new));
+                }
+                if is_weakref {
+                    unit.dead_weakrefs.push(Value::obj(new));
                 }
             }
             round.units.push(unit);
@@ -331,6 +355,10 @@ impl Reaper {
         // Members watched since an earlier round: freed or resurrected.
         // A collection that cannot tell (a minor one, for mature members)
         // leaves the verdict to a later one.
+        // Watched members found dead: their FREE events follow the weakref
+        // pass, which first clears weakrefs made during their unit (R5e).
+        let mut freed: FxHashSet<usize> = FxHashSet::default();
+        let mut freed_watched: Vec<u64> = Vec::new();
         let watch = std::mem::take(&mut self.watch);
         for e in watch {
             let o = obj(e.addr);
@@ -349,14 +377,29 @@ impl Reaper {
                     self.event("RESURRECT", l);
                 }
                 None => {
-                    let l = labels.label(o);
-                    self.event("FREE", l);
+                    freed.insert(e.addr);
+                    freed_watched.push(labels.label(o));
                 }
+            }
+        }
+        // Dead weakrefs of units that have run: a reached one was
+        // resurrected with its unit and is an ordinary weakref again.
+        let weak_watch = std::mem::take(&mut self.weak_watch);
+        for e in weak_watch {
+            let w = obj(e.addr);
+            if !ctx.decides(w) {
+                self.weak_watch.push(e);
+                continue;
+            }
+            if let Some(n) = processing(ctx, w)
+                && !round.processing.contains(&n.addr())
+            {
+                let k = object::word(n, field::WR_KIND);
+                object::set_word(n, field::WR_KIND, k & !crate::weakref::DEAD);
             }
         }
         // Weakrefs, newest first so each referent's callbacks are queued
         // newest first (R5b).
-        let mut freed: FxHashSet<usize> = FxHashSet::default();
         let mut kept: Vec<Entry> = Vec::with_capacity(self.weakrefs.len());
         let weakrefs = std::mem::take(&mut self.weakrefs);
         for e in weakrefs.iter().rev() {
@@ -383,7 +426,8 @@ impl Reaper {
                     self.stats.cleared += 1;
                     let l = labels.label(w_old);
                     self.event("CLEAR", l);
-                    let w_dead = round.processing.contains(&w.addr());
+                    let w_dead = round.processing.contains(&w.addr())
+                        || object::word(w, field::WR_KIND) & crate::weakref::DEAD != 0;
                     let has_cb = !object::get(w, field::WR_CALLBACK).is_null();
                     if has_cb && !w_dead {
                         let ui = match x_new.and_then(|xn| round.unit_of.get(&xn.addr())) {
@@ -407,6 +451,9 @@ impl Reaper {
                 }
             }
         }
+        for l in freed_watched {
+            self.event("FREE", l);
+        }
         kept.reverse();
         self.weakrefs = kept;
         self.by_referent.clear();
@@ -429,7 +476,7 @@ impl Reaper {
             }
         }
         // Deferred verdicts: the members are live (they were not decided).
-        for e in self.watch.iter_mut() {
+        for e in self.watch.iter_mut().chain(self.weak_watch.iter_mut()) {
             e.addr = ctx.forwarded(obj(e.addr)).addr();
         }
         self.last_units = round.units.len();

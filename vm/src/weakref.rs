@@ -23,6 +23,10 @@ pub const FLAVOUR_CALLABLE_PROXY: usize = 2;
 const FLAVOUR_MASK: usize = 3;
 /// `WR_KIND` bit: `WR_HASH` holds the cached hash (R15).
 const HASHED: usize = 4;
+/// `WR_KIND` bit set by the reaper: the weakref is a member of a unit whose
+/// processing has started, so it is dead (its callback never runs) until
+/// that unit is reclaimed or the weakref is found resurrected.
+pub const DEAD: usize = 8;
 
 /// The live referent of weakref `w`, or `None` once cleared.
 #[inline]
