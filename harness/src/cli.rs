@@ -27,7 +27,7 @@ pub const QUICK_BENCHMARKS: &[&str] = &[
 ];
 
 /// Collectors swept by default (`none` is the unbounded baseline).
-pub const DEFAULT_COLLECTORS: &str = "none,copying,conservative";
+pub const DEFAULT_COLLECTORS: &str = "none,copying,conservative,generational,unified-rc";
 
 /// Heaplab's benchmark harness: runs suites under each collector across heap
 /// sizes, beside CPython and PyPy, and reports statistics and plots.
@@ -116,7 +116,11 @@ pub struct RunArgs {
 #[derive(Args, Debug)]
 pub struct MinheapArgs {
     /// Collectors (comma-separated).
-    #[arg(long, default_value = "copying,conservative", value_delimiter = ',')]
+    #[arg(
+        long,
+        default_value = "copying,conservative,generational,unified-rc",
+        value_delimiter = ','
+    )]
     pub gc: Vec<String>,
     /// Benchmarks (comma-separated; default all).
     #[arg(long, value_delimiter = ',')]

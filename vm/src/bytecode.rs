@@ -396,6 +396,10 @@ pub mod flags {
     pub const GENERATOR: u32 = 4;
     /// Module or class body: names resolve through a namespace dict.
     pub const NAMESPACE: u32 = 8;
+    /// An `async def` without `yield`: calling it makes a coroutine.
+    pub const COROUTINE: u32 = 16;
+    /// An `async def` with `yield`: calling it makes an async generator.
+    pub const ASYNC_GENERATOR: u32 = 32;
 }
 
 /// An inline cache entry for an attribute instruction (one per

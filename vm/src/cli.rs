@@ -7,7 +7,14 @@ use gc_api::{GcOptions, Heap};
 use std::io::Write;
 
 /// Collectors selectable with `--gc=`.
-pub const COLLECTORS: &[&str] = &["none", "copying", "conservative", "barrier-check"];
+pub const COLLECTORS: &[&str] = &[
+    "none",
+    "copying",
+    "conservative",
+    "generational",
+    "unified-rc",
+    "barrier-check",
+];
 
 /// Run a Python 3 program on Heaplab's VM with a pluggable garbage collector.
 #[derive(Parser, Debug)]
@@ -137,6 +144,8 @@ pub fn main() -> i32 {
             "none" => run::<gc_api::none::NoneHeap>(config, &source, &filename),
             "copying" => run::<gc_copying::CopyingHeap>(config, &source, &filename),
             "conservative" => run::<gc_conservative::ConservativeHeap>(config, &source, &filename),
+            "generational" => run::<gc_generational::GenerationalHeap>(config, &source, &filename),
+            "unified-rc" => run::<gc_unified_rc::UnifiedRcHeap>(config, &source, &filename),
             "barrier-check" => {
                 run::<gc_api::barrier_check::BarrierCheckHeap>(config, &source, &filename)
             }
@@ -217,8 +226,11 @@ impl<H: Heap> Vm<H> {
         if let Ok(pp) = std::env::var("PYTHONPATH") {
             dirs.extend(pp.split(':').filter(|s| !s.is_empty()).map(String::from));
         }
-        if let Some(s) = &self.config.stdlib {
-            dirs.push(s.display().to_string());
+        // The stdlib: --stdlib, else discovered (HEAPLAB_STDLIB, the system
+        // python3.11), else asked of `python3` on first need.
+        match self.config.stdlib.clone().or_else(crate::stdlib::discover) {
+            Some(s) => dirs.push(s.display().to_string()),
+            None => self.stdlib_probe_pending = true,
         }
         for d in dirs {
             let Ok(s) = self.new_str(&d) else { continue };

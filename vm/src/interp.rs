@@ -372,6 +372,13 @@ impl<H: Heap> Vm<H> {
         {
             self.rt.stack[base + dst as usize] = self.rt.stack[sent_slot];
         }
+        // Suspended in a `yield from`/`await`: the value goes to the delegate.
+        if state == GEN_SUSPENDED
+            && let Some(Instr::YieldFrom { dst, .. }) = code.instrs.get(pc).copied()
+        {
+            let s = self.rt.stack[sent_slot];
+            self.rt.stack[base + dst as usize] = if s.is_null() { Value::NONE } else { s };
+        }
         let r = if throw.is_obj() {
             self.rt.exc = throw;
             self.rt.traceback.clear();
@@ -1051,8 +1058,9 @@ impl<H: Heap> Vm<H> {
                 r!(dst) = f;
             }
             Instr::YieldFrom { dst, iter } => {
-                // Drive the sub-iterator one step per resumption.
-                let sent = Value::NONE;
+                // Drive the sub-iterator one step per resumption; `dst`
+                // holds the value sent in (None on the first step).
+                let sent = r!(dst);
                 match self.yield_from_step(base + iter as usize, sent)? {
                     Ok(v) => {
                         // Resume on this same instruction to pull the next item.
@@ -1257,10 +1265,29 @@ impl<H: Heap> Vm<H> {
 
     /// One step of `yield from`: `Ok(v)` to yield v, `Err(r)` when the
     /// sub-iterator finished with return value r.
-    fn yield_from_step(&mut self, it_slot: usize, _sent: Value) -> PyResult<Result<Value, Value>> {
+    fn yield_from_step(&mut self, it_slot: usize, sent: Value) -> PyResult<Result<Value, Value>> {
         let it = self.rt.stack[it_slot];
         if it.is_obj() && object::kind(it.as_obj()) == Kind::Generator {
-            return self.gen_resume(it_slot, Value::NONE, Value::NULL);
+            return self.gen_resume(it_slot, sent, Value::NULL);
+        }
+        if !sent.is_none() {
+            // A non-generator delegate receives sent values through `send`.
+            let sym = self.intern("send");
+            let f = self.getattr(it, sym)?;
+            return match self.call_values(f, &[sent]) {
+                Ok(v) => Ok(Ok(v)),
+                Err(e) => {
+                    if self.isinstance_idx(self.rt.exc, T_STOP_ITERATION) {
+                        let vs = self.intern("value");
+                        let exc = self.rt.exc;
+                        self.rt.exc = Value::NULL;
+                        let v = self.getattr_opt(exc, vs)?.unwrap_or(Value::NONE);
+                        Ok(Err(v))
+                    } else {
+                        Err(e)
+                    }
+                }
+            };
         }
         match self.iter_next(it_slot)? {
             Some(v) => Ok(Ok(v)),

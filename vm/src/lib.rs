@@ -27,6 +27,7 @@ pub mod ops;
 pub mod protocol;
 pub mod reaper;
 pub mod runtime;
+pub mod stdlib;
 pub mod value;
 pub mod vm;
 pub mod weakref;

@@ -150,10 +150,31 @@ impl<H: Heap> Vm<H> {
             self.truncate(gs);
             self.run_code(code, g)
         })();
-        match r {
+        let status = match r {
             Ok(_) => 0,
             Err(_) => self.report_uncaught(),
+        };
+        self.run_atexit();
+        status
+    }
+
+    /// Runs the `atexit` handlers, if the module was imported.
+    pub fn run_atexit(&mut self) {
+        let r = (|| -> PyResult<()> {
+            let k = self.new_str("atexit")?;
+            let mods = self.rt.globals_roots[ROOT_MODULES];
+            let Some(m) = self.dict_get_item(mods, k)? else {
+                return Ok(());
+            };
+            let sym = self.intern("_run_exitfuncs");
+            let f = self.getattr(m, sym)?;
+            self.call_values(f, &[])?;
+            Ok(())
+        })();
+        if r.is_err() {
+            self.rt.exc = Value::NULL;
         }
+        self.flush();
     }
 
     /// Prints an uncaught exception like CPython and returns the exit code.

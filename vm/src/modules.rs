@@ -146,6 +146,8 @@ impl<H: Heap> Vm<H> {
         }
         let vi = self.new_tuple(&[Value::int(3), Value::int(11), Value::int(7)])?;
         self.module_set(self.st(ms), "version_info", vi)?;
+        let imp = self.sys_implementation()?;
+        self.module_set(self.st(ms), "implementation", imp)?;
         // Streams: small objects with write/flush natives.
         let io_cls = {
             let obj = self.class(T_OBJECT);
@@ -359,6 +361,10 @@ impl<H: Heap> Vm<H> {
                 if NATIVE_MODULES.contains(&full) {
                     return self.import_native(full);
                 }
+                if let Some(src) = crate::stdlib::frozen(full) {
+                    let file = format!("<frozen {full}>");
+                    return self.load_module_source(full, src, &file, None);
+                }
                 self.sys_path()
             }
         };
@@ -371,6 +377,15 @@ impl<H: Heap> Vm<H> {
             }
             if file.is_file() {
                 return self.load_source_module(full, &file, None);
+            }
+        }
+        if parent.is_none() && self.stdlib_probe_pending {
+            self.stdlib_probe_pending = false;
+            if let Some(dir) = crate::stdlib::probe_python3() {
+                let s = self.new_str(&dir.display().to_string())?;
+                let path = self.rt.globals_roots[ROOT_SYS_PATH];
+                self.list_append(path, s)?;
+                return self.import_module(full);
             }
         }
         let msg = format!("No module named '{full}'");
@@ -434,9 +449,22 @@ impl<H: Heap> Vm<H> {
                 return Err(self.raise_msg(T_IMPORT_ERROR, &msg));
             }
         };
+        let file = path.display().to_string();
+        self.load_module_source(full, &src, &file, pkg_dir)
+    }
+
+    /// Creates module `full` from Python source, registers it in
+    /// `sys.modules` and runs it (unregistering it if that fails).
+    fn load_module_source(
+        &mut self,
+        full: &str,
+        src: &str,
+        file: &str,
+        pkg_dir: Option<String>,
+    ) -> PyResult {
         let m = self.new_module(full)?;
         let ms = self.push(m);
-        let file = path.display().to_string();
+        let file = file.to_string();
         let f = self.new_str(&file)?;
         self.module_set(self.st(ms), "__file__", f)?;
         let pkg = match &pkg_dir {
@@ -459,11 +487,12 @@ impl<H: Heap> Vm<H> {
         let d = object::get(self.st(ms).as_obj(), field::MOD_DICT);
         self.dict_set_item(d, bk, self.rt.globals_roots[ROOT_BUILTINS])?;
         self.register_module(full, self.st(ms))?;
-        let code = match crate::compiler::compile_module(&src, &file, &mut self.interner) {
+        let code = match crate::compiler::compile_module(src, &file, &mut self.interner) {
             Ok(c) => c,
             Err(e) => {
-                let mods = self.rt.globals_roots[ROOT_MODULES];
                 let k = self.new_str(full)?;
+                // Read the dict after the allocation: it may have moved.
+                let mods = self.rt.globals_roots[ROOT_MODULES];
                 self.dict_del_item(mods, k)?;
                 self.truncate(ms);
                 return Err(self.raise_syntax_error(&e));
@@ -472,10 +501,12 @@ impl<H: Heap> Vm<H> {
         let code = self.materialize(code, &file)?;
         let globals = object::get(self.st(ms).as_obj(), field::MOD_DICT);
         if let Err(e) = self.run_code(code, globals) {
-            let mods = self.rt.globals_roots[ROOT_MODULES];
-            let saved = self.rt.exc;
+            let saved = self.push(self.rt.exc);
+            self.rt.exc = Value::NULL;
             let k = self.new_str(full)?;
+            let mods = self.rt.globals_roots[ROOT_MODULES];
             let _ = self.dict_del_item(mods, k);
+            let saved = self.st(saved);
             self.rt.exc = saved;
             self.truncate(ms);
             return Err(e);

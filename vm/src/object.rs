@@ -84,7 +84,7 @@ impl Kind {
             Dict => Layout::Fixed { refs: 2, raws: 3 },
             Set | FrozenSet => Layout::Fixed { refs: 1, raws: 3 },
             Instance => Layout::Fixed { refs: 2, raws: 1 },
-            Class => Layout::Fixed { refs: 5, raws: 2 },
+            Class => Layout::Fixed { refs: 6, raws: 2 },
             Function => Layout::Fixed { refs: 7, raws: 1 },
             Builtin => Layout::Fixed { refs: 1, raws: 1 },
             BoundMethod => Layout::Fixed { refs: 2, raws: 0 },
@@ -337,8 +337,10 @@ pub mod field {
     pub const CLS_MRO: usize = 2;
     pub const CLS_DICT: usize = 3;
     pub const CLS_MODULE: usize = 4;
-    pub const CLS_FLAGS: usize = 5;
-    pub const CLS_ID: usize = 6;
+    /// The metaclass (NULL: `type`).
+    pub const CLS_META: usize = 5;
+    pub const CLS_FLAGS: usize = 6;
+    pub const CLS_ID: usize = 7;
     // Function
     pub const FN_GLOBALS: usize = 0;
     pub const FN_DEFAULTS: usize = 1;

@@ -458,7 +458,18 @@ impl<H: Heap> Vm<H> {
                         return Ok(Some(v));
                     }
                 }
-                Kind::Range => {
+                Kind::BoundMethod => match self.interner.name(name) {
+                    "__self__" => return Ok(Some(object::get(o, field::BM_SELF))),
+                    "__func__" => return Ok(Some(object::get(o, field::BM_FUNC))),
+                    "__class__" => {}
+                    _ if descr.is_none() => {
+                        // Other attributes come from the function.
+                        let f = object::get(o, field::BM_FUNC);
+                        return self.getattr_opt(f, name);
+                    }
+                    _ => {}
+                },
+                Kind::Range | Kind::Slice => {
                     let i = match self.interner.name(name) {
                         "start" => Some(0),
                         "stop" => Some(1),
@@ -509,6 +520,14 @@ impl<H: Heap> Vm<H> {
                         return self.new_bound(f, cls).map(Some);
                     }
                     Kind::StaticMethod => return Ok(Some(object::get(v.as_obj(), 0))),
+                    Kind::Instance => {
+                        // A descriptor read through the class: __get__(None, cls).
+                        let get = self.intern("__get__");
+                        let dt = self.type_of(v);
+                        if let Some(g) = self.class_lookup(dt, get) {
+                            return self.call_values(g, &[v, Value::NONE, cls]).map(Some);
+                        }
+                    }
                     _ => {}
                 }
             }
@@ -528,10 +547,17 @@ impl<H: Heap> Vm<H> {
                 })
             }
             "__dict__" => Some(object::get(co, field::CLS_DICT)),
-            "__class__" => Some(self.class(T_TYPE)),
+            "__class__" => Some(self.metaclass_of(cls)),
             "__qualname__" => Some(object::get(co, field::CLS_NAME)),
             "__module__" => Some(object::get(co, field::CLS_MODULE)),
-            _ => None,
+            _ => {
+                // Attributes of the metaclass (methods bind to the class).
+                let meta = self.metaclass_of(cls);
+                match self.class_lookup(meta, name) {
+                    Some(d) => Some(self.bind_descr(d, cls, meta)?),
+                    None => None,
+                }
+            }
         })
     }
 
@@ -919,8 +945,30 @@ impl<H: Heap> Vm<H> {
         r
     }
 
-    /// Instantiates a class (or calls a builtin type's constructor).
+    /// Calls a class: its metaclass's `__call__` if a metaclass overrides
+    /// it, else `instantiate`.
     fn call_class(&mut self, cls: Value, args: Args) -> PyResult {
+        let meta = object::get(cls.as_obj(), field::CLS_META);
+        if !meta.is_null() {
+            let sym = self.intern("__call__");
+            if let Some(f) = self.class_lookup(meta, sym)
+                && f.is_obj()
+                && object::kind(f.as_obj()) == Kind::Function
+            {
+                let mark = self.push(f);
+                let a = self.prepend(cls, args);
+                let f = self.st(mark);
+                let r = self.call(f, a);
+                self.truncate(mark);
+                return r;
+            }
+        }
+        self.instantiate(cls, args)
+    }
+
+    /// Instantiates a class (or calls a builtin type's constructor):
+    /// `__new__`, then `__init__` if the result is an instance of `cls`.
+    pub fn instantiate(&mut self, cls: Value, args: Args) -> PyResult {
         let ctor = object::word(cls.as_obj(), field::CLS_FLAGS) >> CLS_CTOR_SHIFT;
         if ctor != 0 {
             let f = self.natives[ctor].f;

@@ -49,7 +49,11 @@ impl<H: Heap> Vm<H> {
                         let _ = (b, c);
                         return Ok(it);
                     }
-                    return Err(self.overflow_error("range too large to iterate"));
+                    return crate::builtins::call_types_helper(
+                        self,
+                        "longrange_iterator",
+                        &[start, stop, step],
+                    );
                 }
                 Kind::Iter | Kind::Generator => return Ok(v),
                 Kind::DictView => {
@@ -647,14 +651,7 @@ impl<H: Heap> Vm<H> {
                     let i = self.seq_index(key, len, "range object")?;
                     return self.new_int(a + c * i);
                 }
-                Kind::Class => {
-                    // `list[int]` and friends (typing only): return the class.
-                    let gi = self.intern("__class_getitem__");
-                    if let Some(f) = self.class_lookup(obj, gi) {
-                        return self.call_values(f, &[obj, key]);
-                    }
-                    return Ok(obj);
-                }
+                Kind::Class => return self.class_getitem(obj, key),
                 _ => {}
             }
         }

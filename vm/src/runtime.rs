@@ -107,6 +107,9 @@ pub struct Runtime {
     /// Class id → allowed attribute names under `__slots__` (or None).
     pub slots_cache: HashMap<u32, Option<std::rc::Rc<Vec<u32>>>>,
     pub next_class_id: u32,
+    /// Every class ever made (classes are immortal and never move), for
+    /// `type.__subclasses__`.
+    pub all_classes: Vec<Value>,
     /// Bumped whenever a class dict changes; inline caches filled under an
     /// older epoch are stale.
     pub class_epoch: u32,
@@ -159,6 +162,7 @@ impl Runtime {
             attr_cache: HashMap::default(),
             slots_cache: HashMap::default(),
             next_class_id: 1,
+            all_classes: Vec::new(),
             class_epoch: 1,
             dict_versions: 0,
             identities: HashMap::default(),

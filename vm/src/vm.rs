@@ -81,6 +81,9 @@ pub struct Vm<H: Heap> {
     pub harness_reported: bool,
     /// Queued callbacks/finalizers are running (they do not nest).
     pub in_finalizer: bool,
+    /// No stdlib directory was found at start-up: ask `python3` on the
+    /// first import that `sys.path` cannot satisfy.
+    pub stdlib_probe_pending: bool,
 }
 
 impl<H: Heap> Vm<H> {
@@ -99,6 +102,7 @@ impl<H: Heap> Vm<H> {
             filename: String::new(),
             harness_reported: false,
             in_finalizer: false,
+            stdlib_probe_pending: false,
         };
         if let Some(path) = vm.config.trace_finalization.clone() {
             match crate::reaper::Trace::create(&path) {
@@ -459,6 +463,22 @@ impl<H: Heap> Vm<H> {
                 }
                 let flavour = object::word(o, field::WR_KIND) & 3;
                 return self.rt.classes[[T_WEAKREF, T_WEAKPROXY, T_WEAKCALLABLEPROXY][flavour]];
+            }
+            if k == Kind::Class {
+                let m = object::get(o, field::CLS_META);
+                if !m.is_null() {
+                    return m;
+                }
+            }
+            if k == Kind::Generator {
+                // SAFETY: GEN_CODE holds a leaked &'static Code.
+                let code = unsafe { &*(object::word(o, field::GEN_CODE) as *const Code) };
+                if code.flags & crate::bytecode::flags::COROUTINE != 0 {
+                    return self.rt.classes[T_COROUTINE];
+                }
+                if code.flags & crate::bytecode::flags::ASYNC_GENERATOR != 0 {
+                    return self.rt.classes[T_ASYNC_GENERATOR];
+                }
             }
             if k == Kind::DictView {
                 return self.rt.classes[T_DICT_KEYS + object::word(o, field::VIEW_WHICH)];

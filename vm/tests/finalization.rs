@@ -1,6 +1,7 @@
 //! The finalization rule programs (`tests/programs/finalization/`, rules
 //! R1-R17 of SEMANTICS.md) under every collector that reclaims memory,
-//! plain and under `--gc-stress --verify-heap`.
+//! plain and under `--gc-stress --verify-heap` (generational: a stress
+//! collection is a minor one, every 8th a full one).
 //!
 //! Expected output is CPython's where the model agrees with it, else the
 //! model's (hand-checked; see that directory's README). The `none` and
@@ -35,6 +36,24 @@ const EXACT: &[Config] = &[
         args: &["--gc=copying", "--gc-stress", "--verify-heap"],
     },
     Config {
+        name: "generational",
+        args: &["--gc=generational"],
+    },
+    Config {
+        name: "generational+stress",
+        args: &["--gc=generational", "--gc-stress", "--verify-heap"],
+    },
+    Config {
+        name: "generational-semispace",
+        args: &[
+            "--gc=generational",
+            "--gc-opt",
+            "mature=semispace",
+            "--gc-opt",
+            "verify_barriers=1",
+        ],
+    },
+    Config {
         name: "conservative-precise+stress",
         args: &[
             "--gc=conservative",
@@ -54,10 +73,7 @@ const AMBIGUOUS: &[Config] = &[Config {
 
 /// Programs that need more than the VM has today, with the reason. The
 /// test fails if one of them starts passing, so the list stays honest.
-const KNOWN_GAPS: &[(&str, &str)] = &[(
-    "r10_weak_containers.py",
-    "CPython's weakref.py needs the pure-Python stdlib (issue 8)",
-)];
+const KNOWN_GAPS: &[(&str, &str)] = &[];
 
 fn dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -407,42 +407,60 @@ fn next<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 fn class_or_tuple<H: Heap>(
     vm: &mut Vm<H>,
     c: Value,
-    test: &dyn Fn(&Vm<H>, Value) -> bool,
+    test: &dyn Fn(&mut Vm<H>, Value) -> PyResult<bool>,
     name: &str,
 ) -> PyResult<bool> {
     if vm.is_class(c) {
-        return Ok(test(vm, c));
+        return test(vm, c);
     }
     if c.is_obj() && object::kind(c.as_obj()) == Kind::Tuple {
+        let cs = vm.push(c);
         for i in 0..object::array_len(c.as_obj()) {
-            let x = object::array_get(c.as_obj(), i);
+            let x = object::array_get(vm.st(cs).as_obj(), i);
             if class_or_tuple(vm, x, test, name)? {
+                vm.truncate(cs);
                 return Ok(true);
             }
         }
+        vm.truncate(cs);
         return Ok(false);
+    }
+    // `types.UnionType` (`int | str`) and other objects with `__args__`.
+    if let Some(args) = union_args(vm, c)? {
+        return class_or_tuple(vm, args, test, name);
     }
     let msg = format!("{name}() arg 2 must be a type, a tuple of types, or a union");
     Err(vm.type_error(&msg))
 }
 
+/// The `__args__` of a `types.UnionType` object.
+fn union_args<H: Heap>(vm: &mut Vm<H>, c: Value) -> PyResult<Option<Value>> {
+    if !Vm::<H>::is_instance_obj(c) || vm.type_name(c) != "UnionType" {
+        return Ok(None);
+    }
+    let sym = vm.intern("__args__");
+    vm.getattr_opt(c, sym)
+}
+
 fn isinstance<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     vm.check_args(a, "isinstance", 2, 2)?;
-    let v = vm.arg(a, 0);
-    let r = class_or_tuple(vm, vm.arg(a, 1), &|vm, c| vm.isinstance(v, c), "isinstance")?;
+    let vs = a.base;
+    let r = class_or_tuple(
+        vm,
+        vm.arg(a, 1),
+        &|vm, c| vm.isinstance_hook(vm.st(vs), c),
+        "isinstance",
+    )?;
     Ok(Value::bool(r))
 }
 
 fn issubclass<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     vm.check_args(a, "issubclass", 2, 2)?;
-    let v = vm.arg(a, 0);
-    if !vm.is_class(v) {
-        return Err(vm.type_error("issubclass() arg 1 must be a class"));
-    }
+    let vs = a.base;
     let r = class_or_tuple(
         vm,
         vm.arg(a, 1),
-        &|vm, c| vm.is_subclass(v, c),
+        &|vm, c| vm.issubclass_hook(vm.st(vs), c),
         "issubclass",
     )?;
     Ok(Value::bool(r))
@@ -832,7 +850,39 @@ fn build_class<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
         Some(m) if !m.is_none() => m,
         _ => vm.class(T_TYPE),
     };
-    let cls = vm.call_values(meta, &[vm.arg(a, 1), vm.st(bs), vm.st(nss)])?;
+    let bases_v: Vec<Value> = object::items(vm.st(bs).as_obj()).to_vec();
+    let meta = vm.derive_metaclass(meta, &bases_v)?;
+    let ms = vm.push(meta);
+    // Other class keywords go to the metaclass (and on to __init_subclass__).
+    let nkw = vm.nkw(a);
+    let mark = vm.rt.sp;
+    vm.push(vm.st(ms));
+    vm.push(vm.arg(a, 1));
+    vm.push(vm.st(bs));
+    vm.push(vm.st(nss));
+    let mut names = Vec::new();
+    for i in 0..nkw {
+        let k = object::array_get(vm.kwnames(a).as_obj(), i);
+        if object::str_of(k.as_obj()) != "metaclass" {
+            names.push(k);
+            vm.push(vm.st(a.base + a.n + i));
+        }
+    }
+    let kw = if names.is_empty() {
+        Args::NO_KW
+    } else {
+        let kn = vm.new_tuple(&names)?;
+        vm.push(kn)
+    };
+    let cls = vm.call(
+        vm.st(mark),
+        Args {
+            base: mark + 1,
+            n: 3,
+            kw,
+        },
+    )?;
+    vm.truncate(mark);
     let cs = vm.push(cls);
     // Fill the __class__ cell used by zero-argument super().
     let cc = vm.sym_str("__classcell__");

@@ -2,6 +2,9 @@
 //! registry of native functions and methods.
 
 mod functions;
+mod introspect;
+pub(crate) use introspect::call_types_helper;
+mod metatype;
 mod methods;
 pub(crate) mod types;
 
@@ -86,7 +89,22 @@ pub const T_WEAKPROXY: usize = 68;
 pub const T_WEAKCALLABLEPROXY: usize = 69;
 /// `sys.UnraisableHookArgs`, what `sys.unraisablehook` receives.
 pub const T_UNRAISABLE_ARGS: usize = 70;
-const CLASS_SLOTS: usize = 71;
+/// Coroutines (`async def` calls) and async generators.
+pub const T_COROUTINE: usize = 71;
+pub const T_ASYNC_GENERATOR: usize = 72;
+/// `code`, `traceback` and `frame` objects (instances with attributes).
+pub const T_CODE: usize = 73;
+pub const T_TRACEBACK: usize = 74;
+pub const T_FRAME: usize = 75;
+/// `types.SimpleNamespace` (the type of `sys.implementation`).
+pub const T_SIMPLE_NAMESPACE: usize = 76;
+/// `memoryview`: the class exists (the stdlib registers it with ABCs);
+/// heaplab cannot make instances yet.
+pub const T_MEMORYVIEW: usize = 77;
+/// `complex`: likewise a known type (stdlib tables name it) that heaplab
+/// cannot make instances of yet.
+pub const T_COMPLEX: usize = 78;
+const CLASS_SLOTS: usize = 79;
 
 // Indices into `Runtime::globals_roots`.
 pub const ROOT_BUILTINS: usize = 0;
@@ -194,6 +212,7 @@ impl<H: Heap> Vm<H> {
         object::init(c, field::CLS_MODULE, self.st(ms));
         object::set_word(c, field::CLS_ID, self.rt.next_class_id as usize);
         self.rt.next_class_id += 1;
+        self.rt.all_classes.push(Value::obj(c));
         let cs = self.push(Value::obj(c));
         // C3 linearisation.
         let base_vals: Vec<Value> = (0..bases.len()).map(|i| self.st(mark + i)).collect();
@@ -519,6 +538,10 @@ fn boot_inner<H: Heap>(vm: &mut Vm<H>) -> PyResult<()> {
         (T_DICT_KEYS, "dict_keys", None),
         (T_DICT_VALUES, "dict_values", None),
         (T_DICT_ITEMS, "dict_items", None),
+        (T_COROUTINE, "coroutine", None),
+        (T_ASYNC_GENERATOR, "async_generator", None),
+        (T_MEMORYVIEW, "memoryview", None),
+        (T_COMPLEX, "complex", None),
     ];
     for &(t, name, kind) in simple {
         let object = vm.class(T_OBJECT);
@@ -616,6 +639,8 @@ fn boot_inner<H: Heap>(vm: &mut Vm<H>) -> PyResult<()> {
         T_DICT_KEYS,
         T_DICT_VALUES,
         T_DICT_ITEMS,
+        T_COROUTINE,
+        T_ASYNC_GENERATOR,
     ];
     let mut names: Vec<(&str, Value)> = simple
         .iter()
@@ -644,7 +669,18 @@ fn boot_inner<H: Heap>(vm: &mut Vm<H>) -> PyResult<()> {
     functions::install(vm)?;
     methods::install(vm)?;
     crate::weakref::install(vm)?;
+    metatype::install(vm)?;
+    introspect::install(vm)?;
     let object = vm.class(T_OBJECT);
+    for (t, name, module) in [
+        (T_CODE, "code", "builtins"),
+        (T_TRACEBACK, "traceback", "builtins"),
+        (T_FRAME, "frame", "builtins"),
+        (T_SIMPLE_NAMESPACE, "SimpleNamespace", "types"),
+    ] {
+        let c = vm.make_class(name, &[object], Value::NULL, module)?;
+        vm.rt.classes[t] = c;
+    }
     let ua = vm.make_class("UnraisableHookArgs", &[object], Value::NULL, "sys")?;
     vm.rt.classes[T_UNRAISABLE_ARGS] = ua;
     // The MemoryError raised when even allocating an exception fails.

@@ -42,6 +42,9 @@ pub(super) fn install<H: Heap>(vm: &mut Vm<H>) -> PyResult<()> {
     set_ctor(vm, T_SUPER, "super", super_new::<H>);
     set_ctor(vm, T_BYTES, "bytes", bytes_new::<H>);
     set_ctor(vm, T_BYTEARRAY, "bytearray", bytearray_new::<H>);
+    set_ctor(vm, T_MEMORYVIEW, "memoryview", memoryview_new::<H>);
+    set_ctor(vm, T_METHOD, "method", method_new::<H>);
+    set_ctor(vm, T_COMPLEX, "complex", complex_new::<H>);
     vm.def_method(T_OBJECT, "__new__", object_new::<H>);
     vm.def_method(T_OBJECT, "__init__", object_init::<H>);
     vm.def_method(T_BASE_EXCEPTION, "__new__", exception_new::<H>);
@@ -336,6 +339,29 @@ fn type_new<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
         return Ok(vm.type_of(vm.arg(a, 0)));
     }
     vm.check_count(a, "type", 3, 3)?;
+    new_class_from(vm, a, vm.class(T_TYPE))
+}
+
+/// Builtin bases a Python class may derive from: `object` (instances),
+/// `ref` (weakref objects with a class word), `type` (metaclasses). The
+/// descriptor types (`classmethod`, `staticmethod`, `property`) can be
+/// subclassed, but their subclasses cannot be instantiated yet.
+fn subclassable<H: Heap>(vm: &Vm<H>, b: Value) -> bool {
+    [
+        T_OBJECT,
+        T_WEAKREF,
+        T_TYPE,
+        T_CLASSMETHOD,
+        T_STATICMETHOD,
+        T_PROPERTY,
+    ]
+    .iter()
+    .any(|&t| vm.class(t) == b)
+}
+
+/// `type(name, bases, ns)` with metaclass `meta`: the class, its
+/// `__init_subclass__` hook called.
+pub(crate) fn new_class_from<H: Heap>(vm: &mut Vm<H>, a: Args, meta: Value) -> PyResult {
     let name = vm.arg(a, 0);
     let bases = vm.arg(a, 1);
     let ns = vm.arg(a, 2);
@@ -353,9 +379,22 @@ fn type_new<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     }
     // The namespace dict becomes the class dict (copied).
     let mark = vm.push(ns);
+    vm.push(meta);
     let d = vm.new_dict()?;
     let ds = vm.push(d);
     vm.dict_update(d, vm.st(mark))?;
+    // `__new__` defined as a plain function is a static method.
+    let nk = vm.sym_str("__new__");
+    if let Some(f) = vm.dict_get_str(vm.st(ds), nk)
+        && f.is_obj()
+        && object::kind(f.as_obj()) == Kind::Function
+    {
+        let fs = vm.push(f);
+        let sm = vm.alloc_fixed(Kind::StaticMethod)?;
+        object::init(sm, 0, vm.st(fs));
+        vm.truncate(fs);
+        vm.dict_set_item(vm.st(ds), nk, Value::obj(sm))?;
+    }
     let module = {
         let k = vm.sym_str("__module__");
         match vm.dict_get_item(vm.st(ds), k)? {
@@ -370,9 +409,7 @@ fn type_new<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
             return Err(vm.type_error("bases must be types"));
         }
         let f = object::word(b.as_obj(), field::CLS_FLAGS);
-        // Subclasses of `object` are instances; of `ref`, weakref objects
-        // with a class word (KeyedRef, WeakMethod).
-        if f & CLS_BUILTIN_LAYOUT != 0 && *b != vm.class(T_OBJECT) && *b != vm.class(T_WEAKREF) {
+        if f & CLS_BUILTIN_LAYOUT != 0 && !subclassable(vm, *b) {
             let msg = format!(
                 "heaplab: subclassing the builtin type '{}' is not supported yet",
                 vm.class_name(*b)
@@ -381,9 +418,44 @@ fn type_new<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
         }
     }
     let c = vm.make_class(&name, &bv, vm.st(ds), &module)?;
+    let meta = vm.st(mark + 1);
+    if meta != vm.class(T_TYPE) {
+        vm.store(c.as_obj(), field::CLS_META, meta);
+    }
+    let cs = vm.push(c);
+    set_names(vm, cs)?;
     vm.truncate(mark);
     init_subclass(vm, c)?;
     Ok(c)
+}
+
+/// Calls `value.__set_name__(cls, name)` for each attribute of the new
+/// class (rooted at stack slot `cs`) whose type defines it (PEP 487).
+fn set_names<H: Heap>(vm: &mut Vm<H>, cs: usize) -> PyResult<()> {
+    let sym = vm.intern("__set_name__");
+    let d = object::get(vm.st(cs).as_obj(), field::CLS_DICT);
+    let mark = vm.rt.sp;
+    for i in 0..Vm::<H>::dict_used(d) {
+        let (k, v) = Vm::<H>::dict_entry(d, i);
+        if k.is_null() || k == Value::DUMMY || !Vm::<H>::is_instance_obj(v) {
+            continue;
+        }
+        let t = vm.type_of(v);
+        if vm.class_lookup(t, sym).is_some() {
+            vm.push(k);
+            vm.push(v);
+        }
+    }
+    let n = (vm.rt.sp - mark) / 2;
+    for i in 0..n {
+        let (k, v) = (vm.st(mark + 2 * i), vm.st(mark + 2 * i + 1));
+        let t = vm.type_of(v);
+        if let Some(f) = vm.class_lookup(t, sym) {
+            vm.call_values(f, &[v, vm.st(cs), k])?;
+        }
+    }
+    vm.truncate(mark);
+    Ok(())
 }
 
 /// Calls the nearest base's `__init_subclass__` (an implicit classmethod)
@@ -444,11 +516,9 @@ fn super_new<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     if !vm.is_class(t) {
         return Err(vm.type_error("super() argument 1 must be a type"));
     }
-    let ok = if vm.is_class(o) {
-        vm.is_subclass(o, t)
-    } else {
-        vm.isinstance(o, t)
-    };
+    // A class may be the subject as a subclass (classmethods) or as an
+    // instance of a metaclass (metaclass methods).
+    let ok = (vm.is_class(o) && vm.is_subclass(o, t)) || vm.isinstance(o, t);
     if !ok {
         return Err(vm.type_error("super(type, obj): obj must be an instance or subtype of type"));
     }
@@ -511,6 +581,26 @@ pub(crate) fn bytes_from<H: Heap>(vm: &mut Vm<H>, x: Value) -> PyResult<Vec<u8>>
     Ok(out)
 }
 
+/// `types.MethodType(func, obj)`: a bound method.
+fn method_new<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "method", 2, 2)?;
+    if !vm.is_callable(vm.arg(a, 0)) {
+        return Err(vm.type_error("first argument must be callable"));
+    }
+    if vm.arg(a, 1).is_none() {
+        return Err(vm.type_error("instance must not be None"));
+    }
+    vm.new_bound(vm.arg(a, 0), vm.arg(a, 1))
+}
+
+fn complex_new<H: Heap>(vm: &mut Vm<H>, _a: Args) -> PyResult {
+    Err(vm.type_error("heaplab: complex numbers are not supported yet"))
+}
+
+fn memoryview_new<H: Heap>(vm: &mut Vm<H>, _a: Args) -> PyResult {
+    Err(vm.type_error("heaplab: memoryview objects are not supported yet"))
+}
+
 fn object_new<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     if a.n == 0 {
         return Err(vm.type_error("object.__new__(): not enough arguments"));
@@ -527,7 +617,50 @@ fn object_new<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
         let msg = format!("object.__new__({}) is not safe", vm.class_name(cls));
         return Err(vm.type_error(&msg));
     }
+    let mro = object::get(cls.as_obj(), field::CLS_MRO);
+    let odd_base = object::items(mro.as_obj()).iter().find(|&&b| {
+        object::word(b.as_obj(), field::CLS_FLAGS) & CLS_BUILTIN_LAYOUT != 0
+            && b != vm.class(T_OBJECT)
+    });
+    if let Some(&b) = odd_base {
+        let msg = format!(
+            "heaplab: instances of subclasses of '{}' are not supported yet",
+            vm.class_name(b)
+        );
+        return Err(vm.type_error(&msg));
+    }
+    check_not_abstract(vm, cls)?;
     vm.new_instance(cls)
+}
+
+/// Refuses to instantiate a class whose `__abstractmethods__` (set by
+/// `abc.ABCMeta`) is non-empty.
+fn check_not_abstract<H: Heap>(vm: &mut Vm<H>, cls: Value) -> PyResult<()> {
+    let k = vm.sym_str("__abstractmethods__");
+    let d = object::get(cls.as_obj(), field::CLS_DICT);
+    let Some(am) = vm.dict_get_str(d, k) else {
+        return Ok(());
+    };
+    let ams = vm.push(am);
+    let l = collect_list(vm, am)?;
+    vm.truncate(ams);
+    let n = Vm::<H>::list_len(l);
+    if n == 0 {
+        return Ok(());
+    }
+    let mut names: Vec<String> = (0..n)
+        .map(|i| Vm::<H>::list_get(l, i))
+        .filter(|v| v.is_obj() && object::kind(v.as_obj()) == Kind::Str)
+        .map(|v| object::str_of(v.as_obj()).to_string())
+        .collect();
+    names.sort();
+    let msg = format!(
+        "Can't instantiate abstract class {} with abstract method{} {}",
+        vm.class_name(cls),
+        if names.len() == 1 { "" } else { "s" },
+        names.join(", ")
+    );
+    Err(vm.type_error(&msg))
 }
 
 fn object_init<H: Heap>(_vm: &mut Vm<H>, _a: Args) -> PyResult {

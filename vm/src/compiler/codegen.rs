@@ -728,8 +728,8 @@ impl<'c, 'a> Unit<'c, 'a> {
                     self.store_name(&bind, t);
                 }
             }
-            Stmt::AsyncFunctionDef(_)
-            | Stmt::AsyncFor(_)
+            Stmt::AsyncFunctionDef(f) => self.async_function_def(f)?,
+            Stmt::AsyncFor(_)
             | Stmt::AsyncWith(_)
             | Stmt::Match(_)
             | Stmt::TryStar(_)
@@ -1565,6 +1565,8 @@ impl<'c, 'a> Unit<'c, 'a> {
                 let v = self.expr(&y.value)?;
                 let it = self.tmp();
                 self.emit(Instr::GetIter { dst: it, src: v });
+                // `dst` carries the value sent in at each resumption.
+                self.load_const(ConstDesc::None, dst);
                 self.emit(Instr::YieldFrom { dst, iter: it });
                 self.temp = mark;
             }
@@ -1609,7 +1611,31 @@ impl<'c, 'a> Unit<'c, 'a> {
             Expr::Starred(s) => {
                 return Err(err_at(self.cx, s, "can't use starred expression here"));
             }
-            Expr::Await(a) => return Err(err_at(self.cx, a, "'await' outside async function")),
+            Expr::Await(a) => {
+                if !self.cx.table.scopes[self.scope].is_async {
+                    return Err(err_at(self.cx, a, "'await' outside async function"));
+                }
+                // `await x` delegates to the iterator `x.__await__()`.
+                let mark = self.temp;
+                let v = self.expr(&a.value)?;
+                let m = self.tmp();
+                let id = self.name_id("__await__");
+                self.emit(Instr::LoadAttr {
+                    dst: m,
+                    obj: v,
+                    name: id,
+                });
+                let it = self.tmp();
+                self.emit(Instr::Call {
+                    dst: it,
+                    func: m,
+                    start: it,
+                    n: 0,
+                });
+                self.load_const(ConstDesc::None, dst);
+                self.emit(Instr::YieldFrom { dst, iter: it });
+                self.temp = mark;
+            }
         }
         Ok(())
     }
@@ -1797,19 +1823,47 @@ impl<'c, 'a> Unit<'c, 'a> {
     }
 
     fn function_def(&mut self, f: &'a ast::StmtFunctionDef) -> CResult<()> {
-        let mark = self.temp;
-        let decos = self.seq_into_temps(&f.decorator_list)?;
         let scope = self.cx.table.scope_of(f);
-        let t = self.tmp();
-        self.make_function(
-            t,
+        self.decorated_function(
             scope,
             f.name.as_str(),
+            &f.decorator_list,
             &f.args,
-            FunctionBody::Stmts(&f.body),
+            &f.body,
             f.start().into(),
-        )?;
-        for i in (0..f.decorator_list.len()).rev() {
+        )
+    }
+
+    /// `async def`: a function whose calls make coroutines (or async
+    /// generators when the body yields); its scope says so.
+    fn async_function_def(&mut self, f: &'a ast::StmtAsyncFunctionDef) -> CResult<()> {
+        let scope = self.cx.table.scope_of(f);
+        self.decorated_function(
+            scope,
+            f.name.as_str(),
+            &f.decorator_list,
+            &f.args,
+            &f.body,
+            f.start().into(),
+        )
+    }
+
+    /// Makes the function of `scope`, applies its decorators innermost
+    /// first, and binds the result to `name`.
+    fn decorated_function(
+        &mut self,
+        scope: usize,
+        name: &str,
+        decorators: &'a [ast::Expr],
+        args: &'a ast::Arguments,
+        body: &'a [Stmt],
+        start: u32,
+    ) -> CResult<()> {
+        let mark = self.temp;
+        let decos = self.seq_into_temps(decorators)?;
+        let t = self.tmp();
+        self.make_function(t, scope, name, args, FunctionBody::Stmts(body), start)?;
+        for i in (0..decorators.len()).rev() {
             let arg = self.tmp();
             self.emit(Instr::Move { dst: arg, src: t });
             self.emit(Instr::Call {
@@ -1819,7 +1873,7 @@ impl<'c, 'a> Unit<'c, 'a> {
                 n: 1,
             });
         }
-        self.store_name(f.name.as_str(), t);
+        self.store_name(name, t);
         self.temp = mark;
         Ok(())
     }
@@ -1902,8 +1956,16 @@ impl<'c, 'a> Unit<'c, 'a> {
             if args.kwarg.is_some() {
                 u.code.flags |= flags::VARKEYWORDS;
             }
-            if u.cx.table.scopes[scope].is_generator {
+            let sc = &u.cx.table.scopes[scope];
+            if sc.is_generator {
                 u.code.flags |= flags::GENERATOR;
+            }
+            if sc.is_async {
+                u.code.flags |= if sc.has_yield {
+                    flags::ASYNC_GENERATOR
+                } else {
+                    flags::COROUTINE
+                };
             }
             u.code.params = params.iter().map(|p| u.cx.interner.intern(p)).collect();
             match body {

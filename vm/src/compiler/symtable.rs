@@ -52,6 +52,10 @@ pub struct Scope {
     pub used: Vec<String>,
     used_set: HashSet<String>,
     pub is_generator: bool,
+    /// An `async def` body (a coroutine, or an async generator if it yields).
+    pub is_async: bool,
+    /// The body contains `yield` (distinguishes async generators).
+    pub has_yield: bool,
     /// Resolved symbols.
     pub symbols: HashMap<String, Sym>,
     /// Captured locals, in order of capture.
@@ -76,6 +80,8 @@ impl Scope {
             used: Vec::new(),
             used_set: HashSet::new(),
             is_generator: false,
+            is_async: false,
+            has_yield: false,
             symbols: HashMap::new(),
             cells: Vec::new(),
             frees: Vec::new(),
@@ -307,7 +313,21 @@ impl Walker<'_> {
                 self.stmts(&f.body);
                 self.cur = prev;
             }
-            Stmt::AsyncFunctionDef(_) | Stmt::AsyncFor(_) | Stmt::AsyncWith(_) => {}
+            Stmt::AsyncFunctionDef(f) => {
+                for d in &f.decorator_list {
+                    self.expr(d);
+                }
+                self.defaults(&f.args);
+                self.scope().bind(f.name.as_str());
+                let prev = self.enter(f, ScopeKind::Function, f.name.as_str());
+                // A coroutine suspends like a generator.
+                self.scope().is_async = true;
+                self.scope().is_generator = true;
+                self.args(&f.args);
+                self.stmts(&f.body);
+                self.cur = prev;
+            }
+            Stmt::AsyncFor(_) | Stmt::AsyncWith(_) => {}
             Stmt::ClassDef(c) => {
                 for d in &c.decorator_list {
                     self.expr(d);
@@ -537,12 +557,14 @@ impl Walker<'_> {
             Expr::Await(a) => self.expr(&a.value),
             Expr::Yield(y) => {
                 self.scope().is_generator = true;
+                self.scope().has_yield = true;
                 if let Some(v) = &y.value {
                     self.expr(v);
                 }
             }
             Expr::YieldFrom(y) => {
                 self.scope().is_generator = true;
+                self.scope().has_yield = true;
                 self.expr(&y.value);
             }
             Expr::Compare(c) => {

@@ -39,12 +39,20 @@ pub const SUITE_CONFIGS: &[Config] = &[
         args: &["--gc=conservative"],
     },
     Config {
+        name: "generational",
+        args: &["--gc=generational"],
+    },
+    Config {
         name: "copying+stress",
         args: &["--gc=copying", "--gc-stress"],
     },
     Config {
         name: "conservative+stress",
         args: &["--gc=conservative", "--gc-stress"],
+    },
+    Config {
+        name: "generational+stress",
+        args: &["--gc=generational", "--gc-stress"],
     },
 ];
 
@@ -74,6 +82,18 @@ pub const CONFIGS: &[Config] = &[
     Config {
         name: "conservative+stress",
         args: &["--gc=conservative", "--gc-stress", "--verify-heap"],
+    },
+    Config {
+        name: "generational",
+        args: &["--gc=generational", "--gc-opt", "verify_barriers=1"],
+    },
+    Config {
+        name: "generational+stress",
+        args: &["--gc=generational", "--gc-stress", "--verify-heap"],
+    },
+    Config {
+        name: "generational-semispace",
+        args: &["--gc=generational", "--gc-opt", "mature=semispace"],
     },
 ];
 

@@ -12,6 +12,7 @@ pub(super) fn install<H: Heap>(vm: &mut Vm<H>) {
     vm.def_method(T_BYTEARRAY, "extend", extend::<H>);
     vm.def_method(T_BYTEARRAY, "pop", pop::<H>);
     vm.def_method(T_BYTEARRAY, "clear", clear::<H>);
+    vm.def_method(T_BYTEARRAY, "copy", copy::<H>);
     vm.def_method(T_BYTEARRAY, "decode", decode::<H>);
     vm.def_method(T_BYTEARRAY, "hex", hex::<H>);
     vm.def_method(T_BYTES, "hex", hex::<H>);
@@ -380,6 +381,13 @@ fn clear<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     vm.check_args(a, "clear", 1, 1)?;
     object::set_word(vm.arg(a, 0).as_obj(), field::BA_LEN, 0);
     Ok(Value::NONE)
+}
+
+/// `bytearray.copy()`: a new bytearray with the same bytes.
+fn copy<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "copy", 1, 1)?;
+    let data = vm.byte_contents(vm.arg(a, 0)).unwrap_or_default();
+    vm.new_bytearray(&data)
 }
 
 fn decode<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {

@@ -31,6 +31,14 @@ pub(super) fn install<H: Heap>(vm: &mut Vm<H>) -> PyResult<()> {
     vm.def_method(T_GENERATOR, "close", gen_close::<H>);
     vm.def_method(T_GENERATOR, "__next__", gen_next::<H>);
     vm.def_method(T_GENERATOR, "__iter__", identity::<H>);
+    // Coroutines and async generators run on the generator machinery; a
+    // coroutine is its own `__await__` iterator.
+    for t in [T_COROUTINE, T_ASYNC_GENERATOR] {
+        vm.def_method(t, "send", gen_send::<H>);
+        vm.def_method(t, "throw", gen_throw::<H>);
+        vm.def_method(t, "close", gen_close::<H>);
+    }
+    vm.def_method(T_COROUTINE, "__await__", identity::<H>);
     vm.def_method(T_ITERATOR, "__next__", iter_next::<H>);
     vm.def_method(T_ITERATOR, "__iter__", identity::<H>);
     vm.def_method(T_PROPERTY, "getter", prop_getter::<H>);
@@ -256,6 +264,8 @@ fn gen_result<H: Heap>(vm: &mut Vm<H>, r: Result<Value, Value>) -> PyResult {
     match r {
         Ok(v) => Ok(v),
         Err(ret) => {
+            // `ret` stays rooted while the exception is made.
+            let rs = vm.push(ret);
             let cls = vm.class(T_STOP_ITERATION);
             let e = if ret.is_none() {
                 vm.call_values(cls, &[])?
@@ -264,9 +274,9 @@ fn gen_result<H: Heap>(vm: &mut Vm<H>, r: Result<Value, Value>) -> PyResult {
             };
             let vsym = vm.intern("value");
             let es = vm.push(e);
-            vm.setattr(e, vsym, ret)?;
+            vm.setattr(vm.st(es), vsym, vm.st(rs))?;
             let e = vm.st(es);
-            vm.truncate(es);
+            vm.truncate(rs);
             Err(vm.raise_value(e, Value::NULL))
         }
     }

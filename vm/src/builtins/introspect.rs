@@ -1,0 +1,288 @@
+//! Introspection objects the stdlib looks at: `function.__code__`
+//! (a `code` object), `__closure__`, `__globals__`; `exc.__traceback__`
+//! (`traceback` objects with `tb_frame`, `tb_lineno`, `tb_next`, and
+//! `frame` objects with `f_code`, `f_globals`, `f_lineno`); the typing
+//! operators on classes (`list[int]`, `int | str`, via `_heaplab_types`);
+//! and `sys.implementation`.
+//!
+//! Code, frame and traceback objects are plain instances of builtin
+//! classes, made on each access (so `f.__code__ is f.__code__` is False)
+//! and describing, not controlling, what they name.
+
+use super::*;
+use crate::bytecode::Code;
+use crate::object::{self, Kind, field};
+use crate::value::Value;
+use crate::vm::{Args, PyResult, Vm};
+use gc_api::Heap;
+
+pub(super) fn install<H: Heap>(vm: &mut Vm<H>) -> PyResult<()> {
+    def_property(vm, T_FUNCTION, "__code__", function_code::<H>)?;
+    def_property(vm, T_FUNCTION, "__closure__", function_closure::<H>)?;
+    def_property(vm, T_FUNCTION, "__globals__", function_globals::<H>)?;
+    def_property(
+        vm,
+        T_BASE_EXCEPTION,
+        "__traceback__",
+        exception_traceback::<H>,
+    )?;
+    vm.def_method(T_TYPE, "__or__", type_or::<H>);
+    vm.def_method(T_TYPE, "__ror__", type_ror::<H>);
+    Ok(())
+}
+
+/// Adds a read-only property with a native getter to builtin class `t`.
+fn def_property<H: Heap>(
+    vm: &mut Vm<H>,
+    t: usize,
+    name: &'static str,
+    f: crate::vm::NativeFn<H>,
+) -> PyResult<()> {
+    let idx = vm.register(name, f);
+    let g = vm.new_builtin(idx, Value::NULL)?;
+    let gs = vm.push(g);
+    let p = vm.alloc_fixed(Kind::Property)?;
+    object::init(p, field::PROP_GET, vm.st(gs));
+    for i in [field::PROP_SET, field::PROP_DEL, field::PROP_DOC] {
+        object::init(p, i, Value::NONE);
+    }
+    vm.truncate(gs);
+    vm.def_class_attr(t, name, Value::obj(p));
+    Ok(())
+}
+
+/// An instance of builtin class `t` with the given attributes.
+fn attr_object<H: Heap>(vm: &mut Vm<H>, t: usize, attrs: &[(&str, Value)]) -> PyResult {
+    let mark = vm.rt.sp;
+    for (_, v) in attrs {
+        vm.push(*v);
+    }
+    let o = vm.new_instance(vm.class(t))?;
+    let os = vm.push(o);
+    for (i, (name, _)) in attrs.iter().enumerate() {
+        let sym = vm.intern(name);
+        vm.inst_set(vm.st(os), sym, vm.st(mark + i))?;
+    }
+    let o = vm.st(os);
+    vm.truncate(mark);
+    Ok(o)
+}
+
+/// A `code` object describing `code`.
+fn code_object<H: Heap>(vm: &mut Vm<H>, code: &'static Code) -> PyResult {
+    let name = vm.new_str(&code.name)?;
+    let mark = vm.push(name);
+    let q = vm.new_str(&code.qualname)?;
+    vm.push(q);
+    let f = vm.new_str(&code.filename)?;
+    vm.push(f);
+    let o = attr_object(
+        vm,
+        T_CODE,
+        &[
+            ("co_name", vm.st(mark)),
+            ("co_qualname", vm.st(mark + 1)),
+            ("co_filename", vm.st(mark + 2)),
+            ("co_firstlineno", Value::int(code.first_line as i64)),
+            ("co_argcount", Value::int(code.argcount as i64)),
+            ("co_posonlyargcount", Value::int(code.posonly as i64)),
+            ("co_kwonlyargcount", Value::int(code.kwonly as i64)),
+            ("co_flags", Value::int(code.flags as i64)),
+        ],
+    )?;
+    vm.truncate(mark);
+    Ok(o)
+}
+
+fn function_of<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult<Value> {
+    let f = vm.arg(a, 0);
+    if !(f.is_obj() && object::kind(f.as_obj()) == Kind::Function) {
+        return Err(vm.type_error("descriptor requires a 'function' object"));
+    }
+    Ok(f)
+}
+
+fn function_code<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    let f = function_of(vm, a)?;
+    // SAFETY: FN_CODE holds a leaked &'static Code.
+    let code: &'static Code =
+        unsafe { &*(object::word(f.as_obj(), field::FN_CODE) as *const Code) };
+    code_object(vm, code)
+}
+
+fn function_closure<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    let f = function_of(vm, a)?;
+    let c = object::get(f.as_obj(), field::FN_CLOSURE);
+    if !c.is_obj() || object::array_len(c.as_obj()) == 0 {
+        return Ok(Value::NONE);
+    }
+    if object::kind(c.as_obj()) == Kind::Tuple {
+        return Ok(c);
+    }
+    let n = object::array_len(c.as_obj());
+    let items: Vec<Value> = object::items(c.as_obj()).to_vec();
+    debug_assert_eq!(items.len(), n);
+    vm.new_tuple(&items)
+}
+
+fn function_globals<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    let f = function_of(vm, a)?;
+    Ok(object::get(f.as_obj(), field::FN_GLOBALS))
+}
+
+/// `exc.__traceback__`: for the exception being handled, a chain of
+/// traceback objects from the handling frame's view of the raise (the
+/// outermost entry first); None otherwise.
+fn exception_traceback<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    let e = vm.arg(a, 0);
+    if Vm::<H>::is_instance_obj(e) {
+        let sym = vm.intern("__traceback__");
+        if let Some(v) = vm.inst_get(e.as_obj(), sym) {
+            return Ok(v);
+        }
+    }
+    let entries: Vec<(&'static Code, u32)> = if e == vm.rt.handling {
+        // The runtime records the frames the exception left; the catching
+        // frame comes last (at its current line: heaplab does not keep the
+        // line of the call that raised).
+        let mut v = vm.rt.traceback_handled.clone();
+        if let Some(f) = vm.frame() {
+            v.push((f.code, f.code.line_at(f.pc.saturating_sub(1))));
+        }
+        v
+    } else if e == vm.rt.exc {
+        vm.rt.traceback.clone()
+    } else {
+        Vec::new()
+    };
+    // Innermost entry first in the runtime list; build tb_next links from
+    // the innermost outwards.
+    let base = vm.push(Value::NONE);
+    for (code, line) in entries {
+        let co = code_object(vm, code)?;
+        let cs = vm.push(co);
+        // A frame's globals sit just below its registers.
+        let globals = match vm.frame() {
+            Some(f) => vm.st(f.base - 1),
+            None => Value::NONE,
+        };
+        let frame = attr_object(
+            vm,
+            T_FRAME,
+            &[
+                ("f_code", vm.st(cs)),
+                ("f_globals", globals),
+                ("f_lineno", Value::int(line as i64)),
+                ("f_back", Value::NONE),
+            ],
+        )?;
+        vm.set_st(cs, frame);
+        let tb = attr_object(
+            vm,
+            T_TRACEBACK,
+            &[
+                ("tb_frame", vm.st(cs)),
+                ("tb_lineno", Value::int(line as i64)),
+                ("tb_next", vm.st(base)),
+            ],
+        )?;
+        vm.truncate(cs);
+        vm.set_st(base, tb);
+    }
+    let r = vm.st(base);
+    vm.truncate(base);
+    Ok(r)
+}
+
+/// Calls `_heaplab_types.<func>(args...)`.
+pub(crate) fn call_types_helper<H: Heap>(vm: &mut Vm<H>, func: &str, args: &[Value]) -> PyResult {
+    let mark = vm.rt.sp;
+    for &v in args {
+        vm.push(v);
+    }
+    let m = vm.import_module("_heaplab_types")?;
+    let sym = vm.intern(func);
+    let f = vm.getattr(m, sym)?;
+    let fs = vm.push(f);
+    let r = vm.call(vm.st(fs), Args::positional(mark, args.len()));
+    vm.truncate(mark);
+    r
+}
+
+/// `X | Y` on classes: a `types.UnionType`.
+fn type_or<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "__or__", 2, 2)?;
+    call_types_helper(vm, "_union", &[vm.arg(a, 0), vm.arg(a, 1)])
+}
+
+fn type_ror<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "__ror__", 2, 2)?;
+    call_types_helper(vm, "_union", &[vm.arg(a, 1), vm.arg(a, 0)])
+}
+
+impl<H: Heap> Vm<H> {
+    /// `cls[item]` for a class: its `__class_getitem__` (an implicit
+    /// classmethod), a `types.GenericAlias` for the builtin generic
+    /// containers, else the class itself (heaplab's lenient default).
+    pub fn class_getitem(&mut self, cls: Value, item: Value) -> PyResult {
+        let gi = self.intern("__class_getitem__");
+        if let Some(f) = self.class_lookup(cls, gi) {
+            let f = if f.is_obj() && object::kind(f.as_obj()) == Kind::ClassMethod {
+                object::get(f.as_obj(), 0)
+            } else {
+                f
+            };
+            return self.call_values(f, &[cls, item]);
+        }
+        let generic = [
+            T_LIST,
+            T_DICT,
+            T_TUPLE,
+            T_SET,
+            T_FROZENSET,
+            T_TYPE,
+            T_DICT_KEYS,
+            T_DICT_VALUES,
+            T_DICT_ITEMS,
+        ];
+        if generic.iter().any(|&t| self.class(t) == cls) {
+            return call_types_helper(self, "GenericAlias", &[cls, item]);
+        }
+        Ok(cls)
+    }
+
+    /// `sys.implementation`: a `types.SimpleNamespace`.
+    pub fn sys_implementation(&mut self) -> PyResult {
+        let mark = self.rt.sp;
+        let n = self.new_str("heaplab")?;
+        self.push(n);
+        let vi = self.new_tuple(&[Value::int(3), Value::int(11), Value::int(7)])?;
+        self.push(vi);
+        let names = ["name", "cache_tag", "version", "hexversion"];
+        let mut kn = Vec::new();
+        for nm in names {
+            kn.push(self.sym_str(nm));
+        }
+        let m = self.import_module("_heaplab_types")?;
+        let sym = self.intern("SimpleNamespace");
+        let cls = self.getattr(m, sym)?;
+        let fs = self.push(cls);
+        let base = self.rt.sp;
+        self.push(self.st(mark));
+        self.push(Value::NONE);
+        self.push(self.st(mark + 1));
+        self.push(Value::int(0x030b07f0));
+        let kw = self.new_tuple(&kn)?;
+        let kws = self.push(kw);
+        let r = self.call(
+            self.st(fs),
+            Args {
+                base,
+                n: 0,
+                kw: kws,
+            },
+        );
+        self.truncate(mark);
+        r
+    }
+}

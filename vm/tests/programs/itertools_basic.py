@@ -1,0 +1,25 @@
+# itertools: every iterator is lazy (works on infinite inputs) and gives
+# CPython's results.
+import itertools as it
+
+print(list(it.islice(it.count(), 5)), list(it.islice(it.count(10, -2), 4)))
+print(list(it.islice(it.cycle("ab"), 5)), list(it.repeat("x", 3)), repr(it.repeat(1, 2)))
+print(list(it.chain([1, 2], (3,), "ab")), list(it.chain.from_iterable([[1], [2, 3]])))
+print(list(it.islice(range(10), 2, 8, 3)), list(it.islice("abcdef", 3)), list(it.islice("ab", 1, None)))
+print(list(it.accumulate([1, 2, 3, 4])), list(it.accumulate([1, 2, 3], lambda a, b: a * b, initial=10)))
+print(list(it.zip_longest("abc", [1], fillvalue="-")))
+print(list(it.product("ab", range(2))), len(list(it.product(range(3), repeat=2))))
+print(list(it.permutations("abc", 2)), len(list(it.permutations(range(4)))))
+print(list(it.combinations("abcd", 2)), list(it.combinations_with_replacement("ab", 2)))
+print(list(it.starmap(pow, [(2, 3), (3, 2)])), list(it.takewhile(lambda x: x < 3, it.count())))
+print(list(it.dropwhile(lambda x: x < 3, [1, 2, 3, 1, 5])), list(it.filterfalse(None, [0, 1, "", "a"])))
+print([(k, list(g)) for k, g in it.groupby("aaabccaa")])
+print([(k, len(list(g))) for k, g in it.groupby(range(10), key=lambda x: x // 4)])
+a, b = it.tee(iter([1, 2, 3]))
+print(next(a), list(b), list(a))
+print(list(it.compress("abcdef", [1, 0, 1, 0, 1, 1])), list(it.pairwise("abcd")))
+c = it.count(5)
+next(c)
+print(repr(c), next(c), repr(it.count(1, 3)))
+evens = (x for x in it.count() if x % 2 == 0)
+print(list(it.islice(evens, 3)), list(it.islice(it.zip_longest(it.count(), "ab"), 3)))
