@@ -46,3 +46,11 @@ pub const EXIT_INTERNAL_ERROR: i32 = 70;
 pub fn fatal(msg: &str) -> ! {
     panic!("{msg}")
 }
+
+/// Heap exhaustion where no `MemoryError` can be raised (boot, interning a
+/// name): the fixed out-of-memory line and exit status 3, like every
+/// collector's unrecoverable exhaustion, so the harness reads it as "heap
+/// too small" and not as a crash.
+pub fn fatal_oom(requested: usize, limit: usize) -> ! {
+    gc_api::fatal_out_of_memory(gc_api::OutOfMemory { requested, limit })
+}

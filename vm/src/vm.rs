@@ -430,7 +430,7 @@ impl<H: Heap> Vm<H> {
             let s = self.interner.name(i as u32).to_string();
             match self.new_str_immortal(&s) {
                 Ok(v) => self.rt.symbols[i] = v,
-                Err(_) => crate::fatal("out of memory interning a name"),
+                Err(_) => crate::fatal_oom(s.len() + 32, self.heap.limit_bytes()),
             }
         }
     }

@@ -133,12 +133,12 @@ impl<H: Heap> Vm<H> {
         let mark = self.push(dict);
         let b = self
             .new_builtin(idx, Value::NULL)
-            .unwrap_or_else(|_| crate::fatal("boot: out of memory"));
+            .unwrap_or_else(|_| crate::fatal_oom(64, self.heap.limit_bytes()));
         self.push(b);
         let k = self.sym_str(name);
         let (d, b) = (self.st(mark), self.st(mark + 1));
         self.dict_set_item(d, k, b)
-            .unwrap_or_else(|_| crate::fatal("boot: dict"));
+            .unwrap_or_else(|_| crate::fatal_oom(64, self.heap.limit_bytes()));
         self.truncate(mark);
     }
 
@@ -153,11 +153,11 @@ impl<H: Heap> Vm<H> {
         let idx = self.register(name, f);
         let b = self
             .new_builtin(idx, Value::NULL)
-            .unwrap_or_else(|_| crate::fatal("boot: out of memory"));
+            .unwrap_or_else(|_| crate::fatal_oom(64, self.heap.limit_bytes()));
         let bs = self.push(b);
         let cm = self
             .alloc_fixed(Kind::ClassMethod)
-            .unwrap_or_else(|_| crate::fatal("boot: out of memory"));
+            .unwrap_or_else(|_| crate::fatal_oom(64, self.heap.limit_bytes()));
         object::init(cm, 0, self.st(bs));
         self.truncate(bs);
         self.def_class_attr(t, name, Value::obj(cm));
@@ -170,7 +170,7 @@ impl<H: Heap> Vm<H> {
         let d = object::get(self.class(t).as_obj(), field::CLS_DICT);
         let v = self.st(mark);
         self.dict_set_item(d, k, v)
-            .unwrap_or_else(|_| crate::fatal("boot: dict"));
+            .unwrap_or_else(|_| crate::fatal_oom(64, self.heap.limit_bytes()));
         self.truncate(mark);
     }
 
