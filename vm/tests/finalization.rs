@@ -44,6 +44,14 @@ const EXACT: &[Config] = &[
         args: &["--gc=generational", "--gc-stress", "--verify-heap"],
     },
     Config {
+        name: "unified-rc",
+        args: &["--gc=unified-rc"],
+    },
+    Config {
+        name: "unified-rc+stress",
+        args: &["--gc=unified-rc", "--gc-stress", "--verify-heap"],
+    },
+    Config {
         name: "generational-semispace",
         args: &[
             "--gc=generational",

@@ -28,12 +28,14 @@
 //! per-unit event sets and their partial order are checked, never raw
 //! interleavings. See [`check_case`] for the rules.
 //!
-//! Collectors: `--gc=copying` and `--gc=conservative --gc-opt roots=precise`
-//! (all MUST rules), their `--gc-stress` variants on the first few cases of
-//! each batch, and `--gc=conservative` with ambiguous roots (safety and
-//! ordering only; false retention is counted and printed). More collectors:
-//! `HEAPLAB_PROP_COLLECTORS=generational,unified-rc:opt=v+stress` (each
-//! entry `NAME[:OPT=V...][+stress]`, checked like the precise ones).
+//! Collectors: `--gc=copying`, `--gc=conservative --gc-opt roots=precise`,
+//! `--gc=generational` and `--gc=unified-rc` (all MUST rules), their
+//! `--gc-stress` variants on the first few cases of each batch, and
+//! `--gc=conservative` with ambiguous roots (safety and ordering only; false
+//! retention is counted and printed). More configurations through
+//! `HEAPLAB_PROP_COLLECTORS`, e.g. `generational:mature=semispace,
+//! unified-rc:cycles=backup+stress` (each entry `NAME[:OPT=V...][+stress]`,
+//! checked like the precise ones).
 //!
 //! Case counts: `PROPTEST_CASES` batches (default 32) of
 //! `HEAPLAB_PROP_BATCH` graphs (default 30); `HEAPLAB_PROP_CASES=N` runs
@@ -1299,6 +1301,18 @@ fn collectors() -> Vec<Collector> {
         Collector::new(
             "conservative-precise+stress",
             &[&precise[..], &["--gc-stress"]].concat(),
+            true,
+        ),
+        Collector::new("generational", &["--gc=generational"], true),
+        Collector::new(
+            "generational+stress",
+            &["--gc=generational", "--gc-stress"],
+            true,
+        ),
+        Collector::new("unified-rc", &["--gc=unified-rc"], true),
+        Collector::new(
+            "unified-rc+stress",
+            &["--gc=unified-rc", "--gc-stress"],
             true,
         ),
         Collector::new("conservative", &["--gc=conservative"], false),

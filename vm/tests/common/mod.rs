@@ -43,6 +43,10 @@ pub const SUITE_CONFIGS: &[Config] = &[
         args: &["--gc=generational"],
     },
     Config {
+        name: "unified-rc",
+        args: &["--gc=unified-rc"],
+    },
+    Config {
         name: "copying+stress",
         args: &["--gc=copying", "--gc-stress"],
     },
@@ -53,6 +57,10 @@ pub const SUITE_CONFIGS: &[Config] = &[
     Config {
         name: "generational+stress",
         args: &["--gc=generational", "--gc-stress"],
+    },
+    Config {
+        name: "unified-rc+stress",
+        args: &["--gc=unified-rc", "--gc-stress"],
     },
 ];
 
@@ -94,6 +102,14 @@ pub const CONFIGS: &[Config] = &[
     Config {
         name: "generational-semispace",
         args: &["--gc=generational", "--gc-opt", "mature=semispace"],
+    },
+    Config {
+        name: "unified-rc",
+        args: &["--gc=unified-rc", "--gc-opt", "verify_counts=1"],
+    },
+    Config {
+        name: "unified-rc+stress",
+        args: &["--gc=unified-rc", "--gc-stress", "--verify-heap"],
     },
 ];
 
