@@ -188,16 +188,20 @@ impl<H: Heap> Vm<H> {
         let cls = self.class(T_UNRAISABLE_ARGS);
         let a = self.new_instance(cls)?;
         let am = self.push(a);
-        let exc = self.st(exc_slot);
-        let et = self.type_of(exc);
-        for (name, v) in [
-            ("exc_type", et),
-            ("exc_value", exc),
-            ("exc_traceback", Value::NONE),
-            ("err_msg", Value::NONE),
-            ("object", self.st(obj_slot)),
+        for name in [
+            "exc_type",
+            "exc_value",
+            "exc_traceback",
+            "err_msg",
+            "object",
         ] {
             let sym = self.intern(name);
+            let v = match name {
+                "exc_type" => self.type_of(self.st(exc_slot)),
+                "exc_value" => self.st(exc_slot),
+                "object" => self.st(obj_slot),
+                _ => Value::NONE,
+            };
             let a = self.st(am);
             self.inst_set(a, sym, v)?;
         }

@@ -110,9 +110,8 @@ impl<H: Heap> Vm<H> {
     }
 
     fn init_sys(&mut self, ms: usize) -> PyResult<()> {
-        let m = self.st(ms);
-        self.module_set(m, "modules", self.rt.globals_roots[ROOT_MODULES])?;
-        self.module_set(m, "path", self.rt.globals_roots[ROOT_SYS_PATH])?;
+        self.module_set(self.st(ms), "modules", self.rt.globals_roots[ROOT_MODULES])?;
+        self.module_set(self.st(ms), "path", self.rt.globals_roots[ROOT_SYS_PATH])?;
         let argv = self.new_list(4)?;
         let avs = self.push(argv);
         for a in self.config.argv.clone() {

@@ -52,13 +52,15 @@ const EXACT: &[Config] = &[
         args: &["--gc=unified-rc", "--gc-stress", "--verify-heap"],
     },
     Config {
-        name: "generational-semispace",
+        name: "generational-semispace+stress",
         args: &[
             "--gc=generational",
             "--gc-opt",
             "mature=semispace",
             "--gc-opt",
             "verify_barriers=1",
+            "--gc-stress",
+            "--verify-heap",
         ],
     },
     Config {

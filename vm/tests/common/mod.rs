@@ -100,8 +100,14 @@ pub const CONFIGS: &[Config] = &[
         args: &["--gc=generational", "--gc-stress", "--verify-heap"],
     },
     Config {
-        name: "generational-semispace",
-        args: &["--gc=generational", "--gc-opt", "mature=semispace"],
+        name: "generational-semispace+stress",
+        args: &[
+            "--gc=generational",
+            "--gc-opt",
+            "mature=semispace",
+            "--gc-stress",
+            "--verify-heap",
+        ],
     },
     Config {
         name: "unified-rc",
