@@ -217,7 +217,13 @@ impl<H: Heap> Vm<H> {
         let o = w.as_obj();
         if flavour(o) != FLAVOUR_REF {
             let mark = self.push(v);
-            let x = self.proxy_target(w)?;
+            let x = match self.proxy_target(w) {
+                Ok(x) => x,
+                Err(e) => {
+                    self.truncate(mark);
+                    return Err(e);
+                }
+            };
             let v = self.st(mark);
             self.truncate(mark);
             return self.setattr(x, name, v).map(Some);
