@@ -102,7 +102,7 @@ impl<H: Heap> Vm<H> {
                 let w = ObjectRef::from_addr(w).expect("weakref address");
                 if object::get(w, field::WR_CALLBACK).is_null()
                     && object::get(w, field::WR_CLASS).is_null()
-                    && flavour_of(w) == flavour
+                    && self::flavour(w) == flavour
                     && referent(w) == Some(x)
                 {
                     return Ok(Value::obj(w));
@@ -286,10 +286,6 @@ impl<H: Heap> Vm<H> {
         self.truncate(dm);
         Ok(())
     }
-}
-
-fn flavour_of(w: ObjectRef) -> usize {
-    flavour(w)
 }
 
 /// Installs the weakref types' methods (at boot).
