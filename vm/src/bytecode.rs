@@ -459,6 +459,8 @@ pub struct Code {
     pub handlers: Vec<Handler>,
     /// Local variable names by register (for errors and debugging).
     pub local_names: Vec<(Reg, u32)>,
+    /// The docstring, for `function.__doc__`.
+    pub doc: Option<std::rc::Rc<str>>,
     /// Inline caches, one per instruction (T0's attribute specialisation).
     pub caches: Box<[Cell<InlineCache>]>,
 }

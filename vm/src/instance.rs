@@ -42,6 +42,7 @@ impl<H: Heap> Vm<H> {
         let cls = self.st(mark);
         object::init(o, field::INST_CLASS, cls);
         object::init(o, field::INST_SLOTS, self.st(mark + 1));
+        object::init(o, field::INST_BASE, Value::NULL);
         object::set_word(
             o,
             field::INST_SHAPE,
@@ -53,6 +54,24 @@ impl<H: Heap> Vm<H> {
         }
         self.truncate(mark);
         Ok(Value::obj(o))
+    }
+
+    /// The builtin value that `v` boxes, if `v` is an instance of a subclass
+    /// of a builtin value type (`class D(dict)`).
+    #[inline]
+    pub fn unboxed(v: Value) -> Option<Value> {
+        if v.is_obj() && object::kind(v.as_obj()) == Kind::Instance {
+            let b = object::get(v.as_obj(), field::INST_BASE);
+            (!b.is_null()).then_some(b)
+        } else {
+            None
+        }
+    }
+
+    /// `v`'s boxed builtin value, or `v` itself.
+    #[inline]
+    pub fn unbox(v: Value) -> Value {
+        Self::unboxed(v).unwrap_or(v)
     }
 
     /// An instance attribute, if set. Never allocates.

@@ -489,7 +489,10 @@ impl<H: Heap> Vm<H> {
                             continue;
                         }
                     }
-                    if let (Some(fx), Some(fy)) = (float_or_small(x), float_or_small(y)) {
+                    // Two ints that overflowed the fast path are not floats.
+                    if !(x.is_int() && y.is_int())
+                        && let (Some(fx), Some(fy)) = (float_or_small(x), float_or_small(y))
+                    {
                         let r = match op {
                             BinOp::Add => Some(fx + fy),
                             BinOp::Sub => Some(fx - fy),
@@ -789,7 +792,12 @@ impl<H: Heap> Vm<H> {
             Instr::LoadName { dst, name } => {
                 let ns = r!(0);
                 let k = self.sym(name);
-                let v = match self.dict_get_item(ns, k)? {
+                let v = if object::kind(ns.as_obj()) == Kind::Dict {
+                    self.dict_get_item(ns, k)?
+                } else {
+                    self.mapping_get(ns, k)?
+                };
+                let v = match v {
                     Some(v) => v,
                     None => self.load_global(base, name)?,
                 };
@@ -799,12 +807,18 @@ impl<H: Heap> Vm<H> {
                 let ns = r!(0);
                 let k = self.sym(name);
                 let v = r!(src);
-                self.dict_set_item(ns, k, v)?;
+                if object::kind(ns.as_obj()) == Kind::Dict {
+                    self.dict_set_item(ns, k, v)?;
+                } else {
+                    self.setitem(ns, k, v)?;
+                }
             }
             Instr::DeleteName { name } => {
                 let ns = r!(0);
                 let k = self.sym(name);
-                if !self.dict_del_item(ns, k)? {
+                if object::kind(ns.as_obj()) != Kind::Dict {
+                    self.delitem(ns, k)?;
+                } else if !self.dict_del_item(ns, k)? {
                     let msg = format!("name '{}' is not defined", self.interner.name(name));
                     return Err(self.raise_msg(T_NAME_ERROR, &msg));
                 }

@@ -52,6 +52,7 @@ impl<H: Heap> Vm<H> {
             cell_locals: d.cell_locals,
             handlers: d.handlers,
             local_names: d.local_names,
+            doc: d.doc.map(std::rc::Rc::from),
             caches,
         }));
         // Register first so constants are roots while the rest allocate.
@@ -265,7 +266,48 @@ impl<H: Heap> Vm<H> {
                 }
             }
         }
+        out.push_str(&self.syntax_error_location(e));
         out.push_str(&self.exception_line(e));
+        out
+    }
+
+    /// For a SyntaxError: the `File "...", line N` and source line it
+    /// carries (where the bad code is, not where it was compiled from).
+    fn syntax_error_location(&mut self, e: Value) -> String {
+        if !self.isinstance_idx(e, T_SYNTAX_ERROR) {
+            return String::new();
+        }
+        let attr = |vm: &mut Self, name: &str| {
+            let sym = vm.intern(name);
+            match vm.getattr_opt(e, sym) {
+                Ok(v) => v,
+                Err(_) => {
+                    vm.rt.exc = Value::NULL;
+                    None
+                }
+            }
+        };
+        let (Some(file), Some(line)) = (attr(self, "filename"), attr(self, "lineno")) else {
+            return String::new();
+        };
+        let file_is_str = file.is_obj() && object::kind(file.as_obj()) == Kind::Str;
+        if !file_is_str || !line.is_int() {
+            return String::new();
+        }
+        let mut out = format!(
+            "  File \"{}\", line {}\n",
+            object::str_of(file.as_obj()),
+            line.as_int()
+        );
+        if let Some(text) = attr(self, "text")
+            && text.is_obj()
+            && object::kind(text.as_obj()) == Kind::Str
+        {
+            let t = object::str_of(text.as_obj()).trim();
+            if !t.is_empty() {
+                out.push_str(&format!("    {t}\n"));
+            }
+        }
         out
     }
 

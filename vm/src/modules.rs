@@ -55,7 +55,7 @@ impl<H: Heap> Vm<H> {
         Ok(Value::obj(m))
     }
 
-    fn module_set(&mut self, m: Value, name: &str, v: Value) -> PyResult<()> {
+    pub(crate) fn module_set(&mut self, m: Value, name: &str, v: Value) -> PyResult<()> {
         let mark = self.push(m);
         self.push(v);
         let k = self.sym_str(name);
@@ -66,9 +66,18 @@ impl<H: Heap> Vm<H> {
     }
 
     /// Adds a native function to the module rooted at stack slot `ms`.
-    fn module_fn(&mut self, ms: usize, name: &'static str, f: NativeFn<H>) -> PyResult<()> {
+    pub(crate) fn module_fn(
+        &mut self,
+        ms: usize,
+        name: &'static str,
+        f: NativeFn<H>,
+    ) -> PyResult<()> {
         let d = object::get(self.st(ms).as_obj(), field::MOD_DICT);
         self.def_fn(d, name, f);
+        self.natives
+            .last_mut()
+            .expect("just registered")
+            .plain_function = true;
         Ok(())
     }
 
@@ -102,7 +111,17 @@ impl<H: Heap> Vm<H> {
                 let m = self.st(ms).as_obj();
                 self.store(m, field::MOD_DICT, bd);
             }
-            _ => {}
+            _ => crate::stdlib::init_native(self, name, ms)?,
+        }
+        // A native module's functions are plain functions (unbound when
+        // stored as class attributes, like CPython's builtin functions).
+        let d = object::get(self.st(ms).as_obj(), field::MOD_DICT);
+        for i in 0..Self::dict_used(d) {
+            let (_, v) = Self::dict_entry(d, i);
+            if v.is_obj() && object::kind(v.as_obj()) == Kind::Builtin {
+                let idx = object::word(v.as_obj(), field::BI_INDEX);
+                self.natives[idx].plain_function = true;
+            }
         }
         let m = self.st(ms);
         self.truncate(ms);
@@ -143,10 +162,35 @@ impl<H: Heap> Vm<H> {
             };
             self.module_set(self.st(ms), name, v)?;
         }
+        let names: Vec<&str> = NATIVE_MODULES
+            .iter()
+            .copied()
+            .chain(crate::stdlib::native_names())
+            .collect();
+        let bm = self.rt.sp;
+        for n in &names {
+            let s = self.new_str(n)?;
+            self.push(s);
+        }
+        let bmt = self.tuple_from_stack(bm, names.len())?;
+        self.truncate(bm);
+        self.module_set(self.st(ms), "builtin_module_names", bmt)?;
+        let wo = self.new_list(0)?;
+        self.module_set(self.st(ms), "warnoptions", wo)?;
+        let xo = self.new_dict()?;
+        self.module_set(self.st(ms), "_xoptions", xo)?;
         let vi = self.new_tuple(&[Value::int(3), Value::int(11), Value::int(7)])?;
         self.module_set(self.st(ms), "version_info", vi)?;
         let imp = self.sys_implementation()?;
         self.module_set(self.st(ms), "implementation", imp)?;
+        let types = self.import_module("_heaplab_types")?;
+        let sym = self.intern("_fill_sys");
+        let fill = self.getattr(types, sym)?;
+        self.call_values(fill, &[self.st(ms)])?;
+        let types = self.import_module("_heaplab_types")?;
+        let sym = self.intern("_install_object_methods");
+        let install = self.getattr(types, sym)?;
+        self.call_values(install, &[self.class(T_OBJECT)])?;
         // Streams: small objects with write/flush natives.
         let io_cls = {
             let obj = self.class(T_OBJECT);
@@ -298,8 +342,10 @@ impl<H: Heap> Vm<H> {
                 format!("{prefix}.{full}")
             };
         }
-        let m = self.import_module(&full)?;
+        // Read `fromlist` before importing: importing allocates (and may
+        // move it).
         let has_fromlist = fromlist.is_obj() && object::array_len(fromlist.as_obj()) > 0;
+        let m = self.import_module(&full)?;
         if has_fromlist {
             return Ok(m);
         }
@@ -357,7 +403,7 @@ impl<H: Heap> Vm<H> {
                 dirs
             }
             None => {
-                if NATIVE_MODULES.contains(&full) {
+                if NATIVE_MODULES.contains(&full) || crate::stdlib::is_native(full) {
                     return self.import_native(full);
                 }
                 if let Some(src) = crate::stdlib::frozen(full) {
@@ -389,6 +435,18 @@ impl<H: Heap> Vm<H> {
         }
         let msg = format!("No module named '{full}'");
         Err(self.module_not_found(&msg, full))
+    }
+
+    /// The `name` of the pending ModuleNotFoundError, if it has one.
+    fn missing_module_name(&mut self) -> Option<String> {
+        let e = self.rt.exc;
+        if !Self::is_instance_obj(e) {
+            return None;
+        }
+        let sym = self.intern("name");
+        let n = self.inst_get(e.as_obj(), sym)?;
+        (n.is_obj() && object::kind(n.as_obj()) == Kind::Str)
+            .then(|| object::str_of(n.as_obj()).to_string())
     }
 
     fn module_not_found(&mut self, msg: &str, name: &str) -> crate::vm::Exc {
@@ -535,7 +593,12 @@ impl<H: Heap> Vm<H> {
                     self.truncate(ms);
                     return Ok(sub);
                 }
-                Err(_) if self.isinstance_idx(self.rt.exc, T_MODULE_NOT_FOUND_ERROR) => {
+                // Only the submodule itself missing means "no such name";
+                // a module it imports being missing is that module's error.
+                Err(_)
+                    if self.isinstance_idx(self.rt.exc, T_MODULE_NOT_FOUND_ERROR)
+                        && self.missing_module_name() == Some(full.clone()) =>
+                {
                     self.rt.exc = Value::NULL;
                     self.truncate(ms);
                 }
@@ -594,11 +657,12 @@ impl<H: Heap> Vm<H> {
 }
 
 fn super_list<H: Heap>(vm: &mut Vm<H>, v: Value) -> PyResult {
+    let vs = vm.push(v);
     let l = vm.new_list(0)?;
     let ls = vm.push(l);
-    vm.list_extend(l, v)?;
+    vm.list_extend(l, vm.st(vs))?;
     let l = vm.st(ls);
-    vm.truncate(ls);
+    vm.truncate(vs);
     Ok(l)
 }
 

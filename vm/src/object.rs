@@ -83,7 +83,7 @@ impl Kind {
             List => Layout::Fixed { refs: 1, raws: 1 },
             Dict => Layout::Fixed { refs: 2, raws: 3 },
             Set | FrozenSet => Layout::Fixed { refs: 1, raws: 3 },
-            Instance => Layout::Fixed { refs: 2, raws: 1 },
+            Instance => Layout::Fixed { refs: 3, raws: 1 },
             Class => Layout::Fixed { refs: 6, raws: 2 },
             Function => Layout::Fixed { refs: 7, raws: 1 },
             Builtin => Layout::Fixed { refs: 1, raws: 1 },
@@ -330,7 +330,10 @@ pub mod field {
     // Instance
     pub const INST_CLASS: usize = 0;
     pub const INST_SLOTS: usize = 1;
-    pub const INST_SHAPE: usize = 2;
+    /// The builtin value an instance of a subclass of a builtin value type
+    /// boxes (`class D(dict)`); NULL otherwise.
+    pub const INST_BASE: usize = 2;
+    pub const INST_SHAPE: usize = 3;
     // Class
     pub const CLS_NAME: usize = 0;
     pub const CLS_BASES: usize = 1;

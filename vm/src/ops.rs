@@ -299,10 +299,16 @@ impl<H: Heap> Vm<H> {
 
     /// Does `v` take its protocols (len, items, iteration, truth, str)
     /// from dunder methods of its class? Instances, and weakref objects
-    /// (proxies forward through their type's methods; `ref` subclasses).
+    /// (proxies forward through their type's methods; `ref` subclasses),
+    /// and classes whose metaclass is not `type` (`for m in SomeEnum`).
     #[inline]
     pub fn has_dunders(v: Value) -> bool {
-        v.is_obj() && matches!(object::kind(v.as_obj()), Kind::Instance | Kind::WeakRef)
+        v.is_obj()
+            && match object::kind(v.as_obj()) {
+                Kind::Instance | Kind::WeakRef => true,
+                Kind::Class => !object::get(v.as_obj(), field::CLS_META).is_null(),
+                _ => false,
+            }
     }
 
     /// Is `v` a class object?
@@ -469,6 +475,35 @@ impl<H: Heap> Vm<H> {
                     }
                     _ => {}
                 },
+                Kind::Builtin => {
+                    let idx = object::word(o, field::BI_INDEX);
+                    match self.interner.name(name) {
+                        "__name__" | "__qualname__" => {
+                            let n = self.natives[idx].name;
+                            return self.new_str(n).map(Some);
+                        }
+                        "__self__" => {
+                            let s = object::get(o, field::BI_SELF);
+                            return Ok(Some(if s.is_null() { Value::NONE } else { s }));
+                        }
+                        "__doc__" => return Ok(Some(Value::NONE)),
+                        _ => {}
+                    }
+                }
+                Kind::ClassMethod | Kind::StaticMethod => {
+                    let f = object::get(o, 0);
+                    match self.interner.name(name) {
+                        "__func__" | "__wrapped__" => return Ok(Some(f)),
+                        "__isabstractmethod__" => {
+                            let r = self.getattr_opt(f, name)?;
+                            return Ok(Some(r.unwrap_or(Value::FALSE)));
+                        }
+                        "__name__" | "__qualname__" | "__doc__" | "__module__" => {
+                            return self.getattr_opt(f, name);
+                        }
+                        _ => {}
+                    }
+                }
                 Kind::Range | Kind::Slice => {
                     let i = match self.interner.name(name) {
                         "start" => Some(0),
@@ -576,6 +611,57 @@ impl<H: Heap> Vm<H> {
                 self.dict_get_item(g, k)?
             }
             "__globals__" => Some(object::get(fo, field::FN_GLOBALS)),
+            "__kwdefaults__" => {
+                let d = object::get(fo, field::FN_KWDEFAULTS);
+                Some(if d.is_null() { Value::NONE } else { d })
+            }
+            "__doc__" => {
+                let d = object::get(fo, field::FN_DICT);
+                let k = self.sym(name);
+                if d.is_obj()
+                    && let Some(v) = self.dict_get_item(d, k)?
+                {
+                    return Ok(Some(v));
+                }
+                // SAFETY: FN_CODE holds a leaked &'static Code set by MakeFunction.
+                let code: &'static crate::bytecode::Code =
+                    unsafe { &*(object::word(fo, field::FN_CODE) as *const crate::bytecode::Code) };
+                Some(match &code.doc {
+                    Some(doc) => self.new_str(doc)?,
+                    None => Value::NONE,
+                })
+            }
+            "__annotations__" => {
+                // Annotations are not recorded by the compiler: an empty
+                // dict, kept in the function's dict once asked for.
+                let d = object::get(fo, field::FN_DICT);
+                let k = self.sym(name);
+                if d.is_obj()
+                    && let Some(v) = self.dict_get_item(d, k)?
+                {
+                    return Ok(Some(v));
+                }
+                let fs = self.push(f);
+                let a = self.new_dict()?;
+                self.push(a);
+                self.setattr(self.st(fs), name, a)?;
+                let a = self.st(fs + 1);
+                self.truncate(fs);
+                Some(a)
+            }
+            "__dict__" => {
+                let d = object::get(fo, field::FN_DICT);
+                if d.is_obj() {
+                    Some(d)
+                } else {
+                    let fs = self.push(f);
+                    let d = self.new_dict()?;
+                    let fo = self.st(fs).as_obj();
+                    self.truncate(fs);
+                    self.store(fo, field::FN_DICT, d);
+                    Some(d)
+                }
+            }
             _ => {
                 let d = object::get(fo, field::FN_DICT);
                 if d.is_obj() {
@@ -597,6 +683,9 @@ impl<H: Heap> Vm<H> {
             Kind::Function => self.new_bound(d, obj),
             Kind::Builtin if object::get(d.as_obj(), field::BI_SELF).is_null() => {
                 let idx = object::word(d.as_obj(), field::BI_INDEX);
+                if self.natives[idx].plain_function {
+                    return Ok(d);
+                }
                 self.new_builtin(idx, obj)
             }
             Kind::ClassMethod => {
@@ -655,7 +744,11 @@ impl<H: Heap> Vm<H> {
             let is_plain = d.is_obj()
                 && match object::kind(d.as_obj()) {
                     Kind::Function => true,
-                    Kind::Builtin => object::get(d.as_obj(), field::BI_SELF).is_null(),
+                    Kind::Builtin => {
+                        object::get(d.as_obj(), field::BI_SELF).is_null()
+                            && !self.natives[object::word(d.as_obj(), field::BI_INDEX)]
+                                .plain_function
+                    }
                     _ => false,
                 };
             let shadowed = obj.is_obj()
@@ -726,6 +819,32 @@ impl<H: Heap> Vm<H> {
                     }
                 }
                 Kind::Function => {
+                    // Attributes kept in the function object itself.
+                    let fixed = match self.interner.name(name) {
+                        "__name__" => Some((field::FN_NAME, Kind::Str, "a string")),
+                        "__qualname__" => Some((field::FN_QUALNAME, Kind::Str, "a string")),
+                        "__defaults__" => Some((field::FN_DEFAULTS, Kind::Tuple, "a tuple")),
+                        "__kwdefaults__" => Some((field::FN_KWDEFAULTS, Kind::Dict, "a dict")),
+                        _ => None,
+                    };
+                    if let Some((fld, kind, what)) = fixed {
+                        let nullable = kind != Kind::Str;
+                        let v = if nullable && v.is_none() {
+                            Value::NULL
+                        } else {
+                            v
+                        };
+                        let right_kind = v.is_obj() && object::kind(v.as_obj()) == kind;
+                        if !v.is_null() && !right_kind {
+                            let msg = format!(
+                                "{} must be set to {what} object",
+                                self.interner.name(name)
+                            );
+                            return Err(self.type_error(&msg));
+                        }
+                        self.store(obj.as_obj(), fld, v);
+                        return Ok(());
+                    }
                     let mut d = object::get(obj.as_obj(), field::FN_DICT);
                     let mark = self.push(obj);
                     self.push(v);
@@ -849,11 +968,15 @@ impl<H: Heap> Vm<H> {
                 Kind::Builtin => {
                     let slf = object::get(fo, field::BI_SELF);
                     let idx = object::word(fo, field::BI_INDEX);
-                    let f = self.natives[idx].f;
+                    let (f, unbox) = (self.natives[idx].f, self.natives[idx].unbox_self);
                     if slf.is_null() {
+                        if unbox && args.n > 0 {
+                            let s = Self::unbox(self.st(args.base));
+                            self.set_st(args.base, s);
+                        }
                         return f(self, args);
                     }
-                    let a = self.prepend(slf, args);
+                    let a = self.prepend(Self::unbox(slf), args);
                     let r = f(self, a);
                     self.truncate(a.base);
                     return r;
@@ -882,6 +1005,12 @@ impl<H: Heap> Vm<H> {
         }
         let msg = format!("'{}' object is not callable", self.type_name(func));
         Err(self.type_error(&msg))
+    }
+
+    /// Copies `args` to the stack top with `first` in front (for natives
+    /// that forward their arguments).
+    pub fn prepend_arg(&mut self, first: Value, args: Args) -> Args {
+        self.prepend(first, args)
     }
 
     /// Copies `args` to the stack top with `first` in front.
@@ -1168,6 +1297,15 @@ impl<H: Heap> Vm<H> {
                         };
                         Ok(not_minus_one(r))
                     }
+                    // A subclass of a builtin value type that keeps the
+                    // builtin's __hash__: the value's hash.
+                    Some(h)
+                        if object::kind(h.as_obj()) == Kind::Builtin
+                            && Self::unboxed(v).is_some()
+                            && Some(h) != self.class_lookup(self.class(T_OBJECT), hs) =>
+                    {
+                        self.hash(Self::unbox(v))
+                    }
                     _ => Ok(self.identity_hash(v)),
                 }
             }
@@ -1242,6 +1380,10 @@ impl<H: Heap> Vm<H> {
         }
         let (a, b) = (self.st(mark), self.st(mark + 1));
         self.truncate(mark);
+        if Self::unboxed(a).is_some() || Self::unboxed(b).is_some() {
+            // Subclasses of builtin value types: compare the values.
+            return self.compare_op(op, Self::unbox(a), Self::unbox(b));
+        }
         match op {
             CmpOp::Eq => Ok(Value::bool(a == b)),
             CmpOp::Ne => {
@@ -1641,6 +1783,10 @@ impl<H: Heap> Vm<H> {
         }
         let (a, b) = (self.st(mark), self.st(mark + 1));
         self.truncate(mark);
+        if Self::unboxed(a).is_some() || Self::unboxed(b).is_some() {
+            // Subclasses of builtin value types: the operation on the values.
+            return self.binary_op(op, Self::unbox(a), Self::unbox(b), inplace);
+        }
         let sym = if inplace {
             format!("{sym}=")
         } else {
@@ -1682,6 +1828,9 @@ impl<H: Heap> Vm<H> {
         };
         if let Some(r) = self.call_dunder(v, name, &[])? {
             return Ok(r);
+        }
+        if let Some(b) = Self::unboxed(v) {
+            return self.unary_op(op, b);
         }
         let msg = format!(
             "bad operand type for unary {}: '{}'",

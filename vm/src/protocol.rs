@@ -519,6 +519,22 @@ impl<H: Heap> Vm<H> {
         Ok((start, stop, step, count))
     }
 
+    /// `mapping[key]`, with a `KeyError` turned into `None` (name lookup
+    /// in a class body whose namespace came from `__prepare__`).
+    pub fn mapping_get(&mut self, mapping: Value, key: Value) -> PyResult<Option<Value>> {
+        match self.getitem(mapping, key) {
+            Ok(v) => Ok(Some(v)),
+            Err(e) => {
+                if self.isinstance_idx(self.rt.exc, T_KEY_ERROR) {
+                    self.rt.exc = Value::NULL;
+                    Ok(None)
+                } else {
+                    Err(e)
+                }
+            }
+        }
+    }
+
     /// `obj[key]`.
     pub fn getitem(&mut self, obj: Value, key: Value) -> PyResult {
         if obj.is_obj() {
@@ -651,9 +667,46 @@ impl<H: Heap> Vm<H> {
                     let i = self.seq_index(key, len, "range object")?;
                     return self.new_int(a + c * i);
                 }
-                Kind::Class => return self.class_getitem(obj, key),
+                // A metaclass `__getitem__` (`SomeEnum['NAME']`) comes
+                // before `__class_getitem__`.
+                Kind::Class => {
+                    if Self::has_dunders(obj)
+                        && let Some(r) = self.call_dunder(obj, "__getitem__", &[key])?
+                    {
+                        return Ok(r);
+                    }
+                    return self.class_getitem(obj, key);
+                }
                 _ => {}
             }
+        }
+        // A dict subclass that keeps dict's __getitem__: look up the boxed
+        // dict and fall back to the class's __missing__ (defaultdict).
+        if let Some(d) = Self::unboxed(obj)
+            && object::kind(d.as_obj()) == Kind::Dict
+            && self.type_method(obj, "__getitem__") == self.type_method(d, "__getitem__")
+        {
+            let mark = self.push(obj);
+            self.push(key);
+            let found = self.dict_get_item(d, key);
+            let (obj, key) = (self.st(mark), self.st(mark + 1));
+            let r = match found {
+                Ok(Some(v)) => Ok(v),
+                Ok(None) => match self.call_dunder(obj, "__missing__", &[key]) {
+                    Ok(Some(r)) => Ok(r),
+                    Ok(None) => {
+                        let key = self.st(mark + 1);
+                        match self.call_values(self.class(T_KEY_ERROR), &[key]) {
+                            Ok(e) => Err(self.raise_value(e, Value::NULL)),
+                            Err(e) => Err(e),
+                        }
+                    }
+                    Err(e) => Err(e),
+                },
+                Err(e) => Err(e),
+            };
+            self.truncate(mark);
+            return r;
         }
         if Self::has_dunders(obj)
             && let Some(r) = self.call_dunder(obj, "__getitem__", &[key])?
@@ -679,6 +732,9 @@ impl<H: Heap> Vm<H> {
                     return Ok(());
                 }
                 Kind::Dict => return self.dict_set_item(obj, key, v),
+                Kind::ByteArray if key.is_obj() && object::kind(key.as_obj()) == Kind::Slice => {
+                    return self.bytearray_set_slice(obj, key, v);
+                }
                 Kind::ByteArray => {
                     let len = object::word(o, field::BA_LEN);
                     let i = self.seq_index(key, len, "bytearray")?;
@@ -701,6 +757,58 @@ impl<H: Heap> Vm<H> {
             self.type_name(obj)
         );
         Err(self.type_error(&msg))
+    }
+
+    /// `ba[slice] = bytes-like or iterable of byte values`.
+    fn bytearray_set_slice(&mut self, ba: Value, key: Value, v: Value) -> PyResult<()> {
+        let mark = self.push(ba);
+        self.push(key);
+        let new: Vec<u8> = match self.byte_contents(v) {
+            Some(b) => b,
+            None => {
+                let l = crate::builtins::types::collect_list(self, v)?;
+                let mut out = Vec::with_capacity(Self::list_len(l));
+                for i in 0..Self::list_len(l) {
+                    match Self::list_get(l, i).to_int() {
+                        Some(b) if (0..256).contains(&b) => out.push(b as u8),
+                        _ => {
+                            self.truncate(mark);
+                            return Err(self.value_error("byte must be in range(0, 256)"));
+                        }
+                    }
+                }
+                out
+            }
+        };
+        let (ba, key) = (self.st(mark), self.st(mark + 1));
+        let mut data = self.byte_contents(ba).unwrap_or_default();
+        let (start, stop, step, count) = match self.slice_indices(key, data.len()) {
+            Ok(r) => r,
+            Err(e) => {
+                self.truncate(mark);
+                return Err(e);
+            }
+        };
+        if step == 1 {
+            let stop = stop.max(start) as usize;
+            data.splice(start as usize..stop, new);
+        } else if new.len() != count {
+            self.truncate(mark);
+            let msg = format!(
+                "attempt to assign bytes of size {} to extended slice of size {count}",
+                new.len()
+            );
+            return Err(self.value_error(&msg));
+        } else {
+            for (k, b) in new.into_iter().enumerate() {
+                data[(start + k as i64 * step) as usize] = b;
+            }
+        }
+        let ba = self.st(mark);
+        object::set_word(ba.as_obj(), field::BA_LEN, 0);
+        let r = self.bytearray_extend(ba, &data);
+        self.truncate(mark);
+        r
     }
 
     fn list_set_slice(&mut self, l: Value, key: Value, v: Value) -> PyResult<()> {
@@ -1424,6 +1532,9 @@ impl<H: Heap> Vm<H> {
             if spec_s.is_empty() {
                 return self.to_str(v);
             }
+            if let Some(b) = Self::unboxed(v) {
+                return self.format(b, spec);
+            }
             let msg = format!("unsupported format string passed to {type_name}.__format__");
             return Err(self.type_error(&msg));
         } else if num::is_int(v) && !(v.is_bool() && spec_s.is_empty()) {
@@ -1468,8 +1579,10 @@ impl<H: Heap> Vm<H> {
         let is_tuple = args.is_obj() && object::kind(args.as_obj()) == Kind::Tuple;
         let is_mapping = args.is_obj()
             && !is_tuple
-            && matches!(object::kind(args.as_obj()), Kind::Dict | Kind::Instance)
-            && object::kind(args.as_obj()) == Kind::Dict;
+            && (object::kind(args.as_obj()) == Kind::Dict
+                || (object::kind(args.as_obj()) == Kind::Instance
+                    && self.type_method(args, "__getitem__").is_some()
+                    && !num::is_int(Self::unbox(args))));
         let nargs = if is_tuple {
             object::array_len(args.as_obj())
         } else {
@@ -1562,6 +1675,7 @@ impl<H: Heap> Vm<H> {
                     pyfmt::percent_pad_str(&s, 'c', flags, width, prec)
                 }
                 'd' | 'i' | 'u' | 'o' | 'x' | 'X' => {
+                    let arg = Self::unbox(arg);
                     let n = if num::is_int(arg) {
                         num::to_bigint(arg)
                     } else if let Some(f) = self.float_value(arg) {

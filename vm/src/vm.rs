@@ -52,6 +52,13 @@ pub type NativeFn<H> = fn(&mut Vm<H>, Args) -> PyResult;
 pub struct NativeDef<H: Heap> {
     pub name: &'static str,
     pub f: NativeFn<H>,
+    /// A method of a builtin value type (`dict.get`, `int.__add__`): called
+    /// on an instance of a subclass, it works on the instance's boxed
+    /// builtin value (`field::INST_BASE`).
+    pub unbox_self: bool,
+    /// A module-level function (`len`, `codecs.utf_8_decode`): as a class
+    /// attribute it stays unbound, like CPython's builtin functions.
+    pub plain_function: bool,
 }
 
 /// Run-time switches from the command line.

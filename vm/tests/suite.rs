@@ -16,11 +16,6 @@ use std::time::Duration;
 /// Runs expected to fail today: program, configurations (empty: all), why.
 const KNOWN_GAPS: &[(&str, &[&str], &str)] = &[
     (
-        "json-roundtrip",
-        &[],
-        "imports json: needs re (a native _sre), _thread, and enum (dict subclasses) (issue 8)",
-    ),
-    (
         "finalizer_churn",
         &["none"],
         "checks that gc.collect() finalized its garbage; the none heap never collects",

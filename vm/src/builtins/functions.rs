@@ -15,6 +15,7 @@ use std::io::Write;
 pub(super) fn install<H: Heap>(vm: &mut Vm<H>) -> PyResult<()> {
     let fns: &[(&'static str, crate::vm::NativeFn<H>)] = &[
         ("print", print::<H>),
+        ("__import__", dunder_import::<H>),
         ("len", len::<H>),
         ("repr", repr::<H>),
         ("ascii", ascii::<H>),
@@ -86,24 +87,32 @@ fn print<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
         out.push_str(&s);
     }
     out.push_str(&end);
-    let file = vm.kwarg(a, "file");
-    match file {
-        Some(f) if !f.is_none() => {
-            if crate::modules::is_stderr(vm, f) {
-                vm.flush();
-                let _ = std::io::stderr().write_all(out.as_bytes());
-            } else if crate::modules::is_stdout(vm, f) {
-                let _ = vm.out.write_all(out.as_bytes());
-            } else {
-                let s = vm.new_str(&out)?;
-                let w = vm.intern("write");
-                let m = vm.getattr(f, w)?;
-                vm.call_values(m, &[s])?;
-            }
+    // `file=` or the current `sys.stdout` (which Python code may replace).
+    let file = match vm.kwarg(a, "file") {
+        Some(f) if !f.is_none() => f,
+        _ => current_sys_stdout(vm),
+    };
+    if file.is_none() || crate::modules::is_stdout(vm, file) {
+        let _ = vm.out.write_all(out.as_bytes());
+    } else if crate::modules::is_stderr(vm, file) {
+        vm.flush();
+        let _ = std::io::stderr().write_all(out.as_bytes());
+    } else {
+        let fs = vm.push(file);
+        let s = vm.new_str(&out)?;
+        let ss = vm.push(s);
+        let w = vm.intern("write");
+        let m = vm.getattr(vm.st(fs), w)?;
+        vm.call_values(m, &[vm.st(ss)])?;
+        if let Some(fl) = vm.kwarg(a, "flush")
+            && vm.truthy(fl)?
+        {
+            let k = vm.intern("flush");
+            let m = vm.getattr(vm.st(fs), k)?;
+            vm.call_values(m, &[])?;
         }
-        _ => {
-            let _ = vm.out.write_all(out.as_bytes());
-        }
+        vm.truncate(fs);
+        return Ok(Value::NONE);
     }
     if let Some(fl) = vm.kwarg(a, "flush")
         && vm.truthy(fl)?
@@ -111,6 +120,18 @@ fn print<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
         vm.flush();
     }
     Ok(Value::NONE)
+}
+
+/// `sys.stdout` as Python code last set it (None before `sys` exists).
+fn current_sys_stdout<H: Heap>(vm: &mut Vm<H>) -> Value {
+    let (ks, ko) = (vm.sym_str("sys"), vm.sym_str("stdout"));
+    let mods = vm.rt.globals_roots[ROOT_MODULES];
+    match vm.dict_get_str(mods, ks) {
+        Some(m) if m.is_obj() && object::kind(m.as_obj()) == Kind::Module => vm
+            .dict_get_str(object::get(m.as_obj(), field::MOD_DICT), ko)
+            .unwrap_or(Value::NONE),
+        _ => Value::NONE,
+    }
 }
 
 fn len<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
@@ -747,8 +768,58 @@ fn round<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     if let Some(r) = vm.call_dunder(x, "__round__", &args)? {
         return Ok(r);
     }
+    if let Some(b) = Vm::<H>::unboxed(x) {
+        vm.set_st(a.base, b);
+        return round(vm, a);
+    }
     let msg = format!("type {} doesn't define __round__ method", vm.type_name(x));
     Err(vm.type_error(&msg))
+}
+
+/// `__import__(name, globals=None, locals=None, fromlist=(), level=0)`:
+/// the import statement's machinery as a function (relative imports are
+/// resolved against the calling frame's package).
+fn dunder_import<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_kwargs(
+        a,
+        "__import__",
+        &["name", "globals", "locals", "fromlist", "level"],
+    )?;
+    vm.check_count(a, "__import__", 1, 5)?;
+    let arg = |vm: &Vm<H>, i: usize, kw: &str| {
+        if a.n > i {
+            Some(vm.arg(a, i))
+        } else {
+            vm.kwarg(a, kw)
+        }
+    };
+    let name = vm.str_string(vm.arg(a, 0))?;
+    let level = match arg(vm, 4, "level") {
+        Some(l) => l.to_int().unwrap_or(0).max(0) as usize,
+        None => 0,
+    };
+    let fromlist = match arg(vm, 3, "fromlist") {
+        Some(f) if !f.is_none() => {
+            let l = collect_list(vm, f)?;
+            let ls = vm.push(l);
+            let items: Vec<Value> = (0..Vm::<H>::list_len(l))
+                .map(|i| Vm::<H>::list_get(l, i))
+                .collect();
+            let t = vm.new_tuple(&items)?;
+            vm.truncate(ls);
+            t
+        }
+        _ => Value::NULL,
+    };
+    let fs = vm.push(fromlist);
+    let base = match vm.rt.frames.last() {
+        Some(f) => f.base,
+        None => 1,
+    };
+    let sym = vm.intern(&name);
+    let r = vm.import_name(base, sym, vm.st(fs), level);
+    vm.truncate(fs);
+    r
 }
 
 fn globals<H: Heap>(vm: &mut Vm<H>, _a: Args) -> PyResult {
@@ -840,10 +911,6 @@ fn build_class<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     if a.n < 2 {
         return Err(vm.type_error("__build_class__: not enough arguments"));
     }
-    let ns = vm.new_dict()?;
-    let nss = vm.push(ns);
-    // Run the class body with the namespace as its only argument.
-    vm.call_values(vm.arg(a, 0), &[ns])?;
     let bases = vm.tuple_from_stack(a.base + 2, a.n - 2)?;
     let bs = vm.push(bases);
     let meta = match vm.kwarg(a, "metaclass") {
@@ -851,15 +918,17 @@ fn build_class<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
         _ => vm.class(T_TYPE),
     };
     let bases_v: Vec<Value> = object::items(vm.st(bs).as_obj()).to_vec();
-    let meta = vm.derive_metaclass(meta, &bases_v)?;
+    let meta = if vm.is_class(meta) {
+        vm.derive_metaclass(meta, &bases_v)?
+    } else {
+        meta
+    };
     let ms = vm.push(meta);
-    // Other class keywords go to the metaclass (and on to __init_subclass__).
+    // Class keywords other than `metaclass` go to `__prepare__`, the
+    // metaclass call and on to `__init_subclass__`: pushed once as
+    // [values][names], reused for both calls.
     let nkw = vm.nkw(a);
-    let mark = vm.rt.sp;
-    vm.push(vm.st(ms));
-    vm.push(vm.arg(a, 1));
-    vm.push(vm.st(bs));
-    vm.push(vm.st(nss));
+    let kvals = vm.rt.sp;
     let mut names = Vec::new();
     for i in 0..nkw {
         let k = object::array_get(vm.kwnames(a).as_obj(), i);
@@ -868,12 +937,46 @@ fn build_class<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
             vm.push(vm.st(a.base + a.n + i));
         }
     }
-    let kw = if names.is_empty() {
-        Args::NO_KW
-    } else {
-        let kn = vm.new_tuple(&names)?;
-        vm.push(kn)
+    let kn = vm.new_tuple(&names)?;
+    let kns = vm.push(kn);
+    let nkept = names.len();
+    // The namespace: `meta.__prepare__(name, bases, **kw)` (PEP 3115).
+    let prep = vm.intern("__prepare__");
+    let ns = match vm.getattr_opt(vm.st(ms), prep)? {
+        Some(p) => {
+            let mark = vm.rt.sp;
+            vm.push(p);
+            vm.push(vm.arg(a, 1));
+            vm.push(vm.st(bs));
+            for i in 0..nkept {
+                vm.push(vm.st(kvals + i));
+            }
+            let kw = if nkept == 0 { Args::NO_KW } else { kns };
+            let r = vm.call(
+                vm.st(mark),
+                Args {
+                    base: mark + 1,
+                    n: 2,
+                    kw,
+                },
+            )?;
+            vm.truncate(mark);
+            r
+        }
+        None => vm.new_dict()?,
     };
+    let nss = vm.push(ns);
+    // Run the class body with the namespace as its only argument.
+    vm.call_values(vm.arg(a, 0), &[ns])?;
+    let mark = vm.rt.sp;
+    vm.push(vm.st(ms));
+    vm.push(vm.arg(a, 1));
+    vm.push(vm.st(bs));
+    vm.push(vm.st(nss));
+    for i in 0..nkept {
+        vm.push(vm.st(kvals + i));
+    }
+    let kw = if nkept == 0 { Args::NO_KW } else { kns };
     let cls = vm.call(
         vm.st(mark),
         Args {
@@ -886,14 +989,17 @@ fn build_class<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     let cs = vm.push(cls);
     // Fill the __class__ cell used by zero-argument super().
     let cc = vm.sym_str("__classcell__");
-    if let Some(cell) = vm.dict_get_item(vm.st(nss), cc)?
+    let nsd = Vm::<H>::unbox(vm.st(nss));
+    if nsd.is_obj()
+        && object::kind(nsd.as_obj()) == Kind::Dict
+        && let Some(cell) = vm.dict_get_item(nsd, cc)?
         && cell.is_obj()
         && object::kind(cell.as_obj()) == Kind::Cell
     {
         vm.store(cell.as_obj(), 0, vm.st(cs));
     }
     let cls = vm.st(cs);
-    vm.truncate(nss);
+    vm.truncate(bs);
     Ok(cls)
 }
 

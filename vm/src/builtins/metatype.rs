@@ -24,6 +24,7 @@ pub(super) fn install<H: Heap>(vm: &mut Vm<H>) -> PyResult<()> {
     vm.def_method(T_TYPE, "__init__", type_dunder_init::<H>);
     vm.def_method(T_TYPE, "__call__", type_dunder_call::<H>);
     vm.def_method(T_TYPE, "__subclasses__", type_subclasses::<H>);
+    vm.def_classmethod(T_TYPE, "__prepare__", type_prepare::<H>);
     vm.def_method(T_TYPE, "mro", type_mro::<H>);
     vm.def_method(T_TYPE, "__instancecheck__", type_instancecheck::<H>);
     vm.def_method(T_TYPE, "__subclasscheck__", type_subclasscheck::<H>);
@@ -126,13 +127,13 @@ fn type_dunder_new<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
         return Ok(vm.type_of(vm.arg(a, 1)));
     }
     if a.n != 4 {
-        return Err(vm.type_error("type.__new__() takes exactly 3 arguments"));
+        return Err(vm.type_error("type.__new__() takes exactly 3 arguments (4 given)"));
     }
     let mark = vm.push(mcls);
     let rest = Args {
         base: a.base + 1,
         n: 3,
-        kw: Args::NO_KW,
+        kw: a.kw,
     };
     let c = types::new_class_from(vm, rest, vm.st(mark))?;
     vm.truncate(mark);
@@ -206,4 +207,10 @@ fn type_subclasscheck<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 /// subclass check decides).
 fn object_subclasshook<H: Heap>(_vm: &mut Vm<H>, _a: Args) -> PyResult {
     Ok(Value::NOT_IMPLEMENTED)
+}
+
+/// `type.__prepare__(name, bases, **kw)`: the default class namespace, an
+/// empty dict (PEP 3115; metaclasses override it).
+fn type_prepare<H: Heap>(vm: &mut Vm<H>, _a: Args) -> PyResult {
+    vm.new_dict()
 }

@@ -106,6 +106,21 @@ pub const T_MEMORYVIEW: usize = 77;
 pub const T_COMPLEX: usize = 78;
 const CLASS_SLOTS: usize = 79;
 
+/// The builtin types whose instances are values a subclass instance boxes
+/// (`class D(dict)`: each `D` holds a real dict in `field::INST_BASE`).
+pub const VALUE_TYPES: [usize; 10] = [
+    T_INT,
+    T_FLOAT,
+    T_STR,
+    T_BYTES,
+    T_TUPLE,
+    T_LIST,
+    T_DICT,
+    T_SET,
+    T_FROZENSET,
+    T_BYTEARRAY,
+];
+
 // Indices into `Runtime::globals_roots`.
 pub const ROOT_BUILTINS: usize = 0;
 pub const ROOT_MODULES: usize = 1;
@@ -123,7 +138,12 @@ pub const CLS_CTOR_SHIFT: u32 = 8;
 impl<H: Heap> Vm<H> {
     /// Registers a native; returns its index.
     pub fn register(&mut self, name: &'static str, f: NativeFn<H>) -> usize {
-        self.natives.push(NativeDef { name, f });
+        self.natives.push(NativeDef {
+            name,
+            f,
+            unbox_self: false,
+            plain_function: false,
+        });
         self.natives.len() - 1
     }
 
@@ -146,17 +166,30 @@ impl<H: Heap> Vm<H> {
     pub fn def_method(&mut self, t: usize, name: &'static str, f: NativeFn<H>) {
         let d = object::get(self.class(t).as_obj(), field::CLS_DICT);
         self.def_fn(d, name, f);
+        if VALUE_TYPES.contains(&t) && name != "__new__" {
+            self.natives.last_mut().expect("just registered").unbox_self = true;
+        }
     }
 
     /// Adds a native classmethod (e.g. `dict.fromkeys`) to builtin class `t`.
     pub fn def_classmethod(&mut self, t: usize, name: &'static str, f: NativeFn<H>) {
+        self.def_wrapped(t, name, f, Kind::ClassMethod);
+    }
+
+    /// Adds a native staticmethod (e.g. `str.maketrans`) to builtin class `t`.
+    pub fn def_staticmethod(&mut self, t: usize, name: &'static str, f: NativeFn<H>) {
+        self.def_wrapped(t, name, f, Kind::StaticMethod);
+    }
+
+    /// A native wrapped in a classmethod or staticmethod, as class attribute.
+    fn def_wrapped(&mut self, t: usize, name: &'static str, f: NativeFn<H>, wrapper: Kind) {
         let idx = self.register(name, f);
         let b = self
             .new_builtin(idx, Value::NULL)
             .unwrap_or_else(|_| crate::fatal_oom(64, self.heap.limit_bytes()));
         let bs = self.push(b);
         let cm = self
-            .alloc_fixed(Kind::ClassMethod)
+            .alloc_fixed(wrapper)
             .unwrap_or_else(|_| crate::fatal_oom(64, self.heap.limit_bytes()));
         object::init(cm, 0, self.st(bs));
         self.truncate(bs);
@@ -164,6 +197,28 @@ impl<H: Heap> Vm<H> {
     }
 
     /// Adds a value to builtin class `t`'s dict.
+    /// Adds a read-only property computed by native `f(self)` (e.g.
+    /// `int.real`) to builtin class `t`.
+    pub fn def_property(&mut self, t: usize, name: &'static str, f: NativeFn<H>) {
+        let idx = self.register(name, f);
+        if VALUE_TYPES.contains(&t) {
+            self.natives[idx].unbox_self = true;
+        }
+        let b = self
+            .new_builtin(idx, Value::NULL)
+            .unwrap_or_else(|_| crate::fatal_oom(64, self.heap.limit_bytes()));
+        let bs = self.push(b);
+        let p = self
+            .alloc_fixed(Kind::Property)
+            .unwrap_or_else(|_| crate::fatal_oom(64, self.heap.limit_bytes()));
+        object::init(p, field::PROP_GET, self.st(bs));
+        for f in [field::PROP_SET, field::PROP_DEL, field::PROP_DOC] {
+            object::init(p, f, Value::NONE);
+        }
+        self.truncate(bs);
+        self.def_class_attr(t, name, Value::obj(p));
+    }
+
     pub fn def_class_attr(&mut self, t: usize, name: &str, v: Value) {
         let mark = self.push(v);
         let k = self.sym_str(name);
@@ -241,6 +296,11 @@ impl<H: Heap> Vm<H> {
         let del = self.sym_str("__del__");
         if self.dict_get_str(self.st(ds), del).is_some() {
             flags |= CLS_HAS_DEL;
+        }
+        // Every class has a `__doc__` (None without a docstring).
+        let doc = self.sym_str("__doc__");
+        if self.dict_get_str(self.st(ds), doc).is_none() {
+            self.dict_set_item(self.st(ds), doc, Value::NONE)?;
         }
         // A class that defines __eq__ but not __hash__ is unhashable.
         let (eq, hash) = (self.sym_str("__eq__"), self.sym_str("__hash__"));
@@ -364,6 +424,10 @@ impl<H: Heap> Vm<H> {
 /// Names the VM itself looks up, interned at boot so that `intern` of any
 /// of them never allocates (and so never moves objects) later.
 const KNOWN_NAMES: &[&str] = &[
+    "sys",
+    "stdout",
+    "flush",
+    "write",
     "__abs__",
     "__add__",
     "__all__",
@@ -665,8 +729,20 @@ fn boot_inner<H: Heap>(vm: &mut Vm<H>) -> PyResult<()> {
         let bd = vm.rt.globals_roots[ROOT_BUILTINS];
         vm.dict_set_item(bd, k, v)?;
     }
+    install_more_exceptions(vm)?;
     types::install(vm)?;
     functions::install(vm)?;
+    crate::stdlib::io::install_open(vm)?;
+    // The builtins module's functions are plain functions: stored as a
+    // class attribute they do not bind (`class A: f = len`).
+    let bd = vm.rt.globals_roots[ROOT_BUILTINS];
+    for i in 0..Vm::<H>::dict_used(bd) {
+        let (_, v) = Vm::<H>::dict_entry(bd, i);
+        if v.is_obj() && object::kind(v.as_obj()) == Kind::Builtin {
+            let idx = object::word(v.as_obj(), field::BI_INDEX);
+            vm.natives[idx].plain_function = true;
+        }
+    }
     methods::install(vm)?;
     crate::weakref::install(vm)?;
     metatype::install(vm)?;
@@ -687,5 +763,56 @@ fn boot_inner<H: Heap>(vm: &mut Vm<H>) -> PyResult<()> {
     let me = vm.new_exception(T_MEMORY_ERROR, "")?;
     vm.rt.classes[MEMORY_ERROR_INSTANCE] = me;
     crate::modules::install(vm)?;
+    Ok(())
+}
+
+/// The builtin exception classes the VM itself never raises: created by
+/// name under their CPython base, in hierarchy order, and published in
+/// `builtins` (the stdlib catches and subclasses them).
+fn install_more_exceptions<H: Heap>(vm: &mut Vm<H>) -> PyResult<()> {
+    const MORE: &[(&str, &str)] = &[
+        ("SystemError", "Exception"),
+        ("FloatingPointError", "ArithmeticError"),
+        ("StopAsyncIteration", "Exception"),
+        ("IndentationError", "SyntaxError"),
+        ("TabError", "IndentationError"),
+        ("UnicodeEncodeError", "UnicodeError"),
+        ("UnicodeDecodeError", "UnicodeError"),
+        ("UnicodeTranslateError", "UnicodeError"),
+        ("BlockingIOError", "OSError"),
+        ("ChildProcessError", "OSError"),
+        ("ConnectionError", "OSError"),
+        ("BrokenPipeError", "ConnectionError"),
+        ("ConnectionAbortedError", "ConnectionError"),
+        ("ConnectionRefusedError", "ConnectionError"),
+        ("ConnectionResetError", "ConnectionError"),
+        ("FileExistsError", "OSError"),
+        ("InterruptedError", "OSError"),
+        ("IsADirectoryError", "OSError"),
+        ("NotADirectoryError", "OSError"),
+        ("PermissionError", "OSError"),
+        ("ProcessLookupError", "OSError"),
+        ("TimeoutError", "OSError"),
+        ("PendingDeprecationWarning", "Warning"),
+        ("RuntimeWarning", "Warning"),
+        ("SyntaxWarning", "Warning"),
+        ("FutureWarning", "Warning"),
+        ("ImportWarning", "Warning"),
+        ("UnicodeWarning", "Warning"),
+        ("BytesWarning", "Warning"),
+        ("ResourceWarning", "Warning"),
+        ("EncodingWarning", "Warning"),
+    ];
+    for &(name, base) in MORE {
+        let bd = vm.rt.globals_roots[ROOT_BUILTINS];
+        let bk = vm.sym_str(base);
+        let b = vm
+            .dict_get_str(bd, bk)
+            .expect("base exception defined first");
+        let c = vm.make_class(name, &[b], Value::NULL, "builtins")?;
+        let k = vm.sym_str(name);
+        let bd = vm.rt.globals_roots[ROOT_BUILTINS];
+        vm.dict_set_item(bd, k, c)?;
+    }
     Ok(())
 }

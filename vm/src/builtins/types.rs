@@ -45,6 +45,12 @@ pub(super) fn install<H: Heap>(vm: &mut Vm<H>) -> PyResult<()> {
     set_ctor(vm, T_MEMORYVIEW, "memoryview", memoryview_new::<H>);
     set_ctor(vm, T_METHOD, "method", method_new::<H>);
     set_ctor(vm, T_COMPLEX, "complex", complex_new::<H>);
+    for t in VALUE_TYPES {
+        vm.def_method(t, "__new__", value_new::<H>);
+    }
+    vm.def_method(T_DICT, "__init__", dict_init::<H>);
+    vm.def_method(T_LIST, "__init__", list_init::<H>);
+    vm.def_method(T_SET, "__init__", set_init::<H>);
     vm.def_method(T_OBJECT, "__new__", object_new::<H>);
     vm.def_method(T_OBJECT, "__init__", object_init::<H>);
     vm.def_method(T_BASE_EXCEPTION, "__new__", exception_new::<H>);
@@ -81,9 +87,21 @@ fn int_new<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
         if !(b == 0 || (2..=36).contains(&b)) {
             return Err(vm.value_error("int() base must be >= 2 and <= 36, or 0"));
         }
-        if !(x.is_obj() && matches!(object::kind(x.as_obj()), Kind::Str | Kind::Bytes)) {
+        let x = Vm::<H>::unbox(x);
+        if !(x.is_obj()
+            && matches!(
+                object::kind(x.as_obj()),
+                Kind::Str | Kind::Bytes | Kind::ByteArray
+            ))
+        {
             return Err(vm.type_error("int() can't convert non-string with explicit base"));
         }
+        let x = if object::kind(x.as_obj()) == Kind::ByteArray {
+            let data = vm.byte_contents(x).unwrap_or_default();
+            vm.new_bytes_kind(Kind::Bytes, &data)?
+        } else {
+            x
+        };
         return parse_int_value(vm, x, b as u32);
     }
     if num::is_int(x) {
@@ -195,17 +213,19 @@ fn str_new<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     }
     let x = vm.arg(a, 0);
     if a.n >= 2 || vm.kwarg(a, "encoding").is_some() {
-        if x.is_obj() && matches!(object::kind(x.as_obj()), Kind::Bytes | Kind::ByteArray) {
-            let bytes = if object::kind(x.as_obj()) == Kind::Bytes {
-                object::bytes_of(x.as_obj()).to_vec()
-            } else {
-                let buf = object::get(x.as_obj(), field::BA_BUF).as_obj();
-                object::bytes_of(buf)[..object::word(x.as_obj(), field::BA_LEN)].to_vec()
-            };
-            return match String::from_utf8(bytes) {
-                Ok(s) => vm.new_str(&s),
-                Err(_) => Err(vm.raise_msg(T_UNICODE_ERROR, "'utf-8' codec can't decode bytes")),
-            };
+        if let Some(bytes) = vm.byte_contents(x) {
+            // `str(b, encoding, errors)` is `b.decode(encoding, errors)`.
+            let b = vm.new_bytes_kind(Kind::Bytes, &bytes)?;
+            let sym = vm.intern("decode");
+            let decode = vm.getattr(b, sym)?;
+            return vm.call(
+                decode,
+                Args {
+                    base: a.base + 1,
+                    n: a.n - 1,
+                    kw: a.kw,
+                },
+            );
         }
         return Err(vm.type_error("decoding str is not supported"));
     }
@@ -339,24 +359,50 @@ fn type_new<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
         return Ok(vm.type_of(vm.arg(a, 0)));
     }
     vm.check_count(a, "type", 3, 3)?;
+    // `type(name, bases, ns, **kw)` with a base whose metaclass is more
+    // derived hands over to that metaclass's `__new__`, as CPython does.
+    let bases = vm.arg(a, 1);
+    if bases.is_obj() && object::kind(bases.as_obj()) == Kind::Tuple {
+        let bv: Vec<Value> = object::items(bases.as_obj()).to_vec();
+        let winner = vm.derive_metaclass(vm.class(T_TYPE), &bv)?;
+        if winner != vm.class(T_TYPE) {
+            let new_sym = vm.intern("__new__");
+            if let Some(f) = vm.class_lookup(winner, new_sym)
+                && object::kind(f.as_obj()) != Kind::Builtin
+            {
+                let f = if object::kind(f.as_obj()) == Kind::StaticMethod {
+                    object::get(f.as_obj(), 0)
+                } else {
+                    f
+                };
+                let mark = vm.push(f);
+                let args = vm.prepend_arg(winner, a);
+                let r = vm.call(vm.st(mark), args);
+                vm.truncate(mark);
+                return r;
+            }
+        }
+    }
     new_class_from(vm, a, vm.class(T_TYPE))
 }
 
 /// Builtin bases a Python class may derive from: `object` (instances),
-/// `ref` (weakref objects with a class word), `type` (metaclasses). The
+/// the value types (instances boxing a value, `field::INST_BASE`), `ref`
+/// (weakref objects with a class word), `type` (metaclasses). The
 /// descriptor types (`classmethod`, `staticmethod`, `property`) can be
 /// subclassed, but their subclasses cannot be instantiated yet.
 fn subclassable<H: Heap>(vm: &Vm<H>, b: Value) -> bool {
-    [
-        T_OBJECT,
-        T_WEAKREF,
-        T_TYPE,
-        T_CLASSMETHOD,
-        T_STATICMETHOD,
-        T_PROPERTY,
-    ]
-    .iter()
-    .any(|&t| vm.class(t) == b)
+    VALUE_TYPES.iter().any(|&t| vm.class(t) == b)
+        || [
+            T_OBJECT,
+            T_WEAKREF,
+            T_TYPE,
+            T_CLASSMETHOD,
+            T_STATICMETHOD,
+            T_PROPERTY,
+        ]
+        .iter()
+        .any(|&t| vm.class(t) == b)
 }
 
 /// `type(name, bases, ns)` with metaclass `meta`: the class, its
@@ -378,11 +424,28 @@ pub(crate) fn new_class_from<H: Heap>(vm: &mut Vm<H>, a: Args, meta: Value) -> P
         bv.push(vm.class(T_OBJECT));
     }
     // The namespace dict becomes the class dict (copied).
-    let mark = vm.push(ns);
+    // A `__prepare__` namespace may be a dict subclass: copy its dict.
+    let mark = vm.push(Vm::<H>::unbox(ns));
     vm.push(meta);
     let d = vm.new_dict()?;
     let ds = vm.push(d);
     vm.dict_update(d, vm.st(mark))?;
+    // `__init_subclass__` and `__class_getitem__` defined as plain
+    // functions are class methods (as CPython makes them).
+    for name in ["__init_subclass__", "__class_getitem__"] {
+        let k = vm.sym_str(name);
+        if let Some(f) = vm.dict_get_str(vm.st(ds), k)
+            && f.is_obj()
+            && object::kind(f.as_obj()) == Kind::Function
+        {
+            let fs = vm.push(f);
+            let cm = vm.alloc_fixed(Kind::ClassMethod)?;
+            object::init(cm, 0, vm.st(fs));
+            vm.truncate(fs);
+            let k = vm.sym_str(name);
+            vm.dict_set_item(vm.st(ds), k, Value::obj(cm))?;
+        }
+    }
     // `__new__` defined as a plain function is a static method.
     let nk = vm.sym_str("__new__");
     if let Some(f) = vm.dict_get_str(vm.st(ds), nk)
@@ -425,7 +488,7 @@ pub(crate) fn new_class_from<H: Heap>(vm: &mut Vm<H>, a: Args, meta: Value) -> P
     let cs = vm.push(c);
     set_names(vm, cs)?;
     vm.truncate(mark);
-    init_subclass(vm, c)?;
+    init_subclass(vm, c, a)?;
     Ok(c)
 }
 
@@ -460,7 +523,9 @@ fn set_names<H: Heap>(vm: &mut Vm<H>, cs: usize) -> PyResult<()> {
 
 /// Calls the nearest base's `__init_subclass__` (an implicit classmethod)
 /// for a new class.
-fn init_subclass<H: Heap>(vm: &mut Vm<H>, cls: Value) -> PyResult<()> {
+/// Calls the nearest base's `__init_subclass__(**kw)` for new class `cls`,
+/// with the class keywords of `a` (PEP 487).
+fn init_subclass<H: Heap>(vm: &mut Vm<H>, cls: Value, a: Args) -> PyResult<()> {
     let key = vm.sym_str("__init_subclass__");
     let mro = object::get(cls.as_obj(), field::CLS_MRO);
     let found = object::items(mro.as_obj())[1..]
@@ -473,8 +538,27 @@ fn init_subclass<H: Heap>(vm: &mut Vm<H>, cls: Value) -> PyResult<()> {
         }
         _ => return Ok(()),
     };
-    vm.call_values(f, &[cls])?;
-    Ok(())
+    let nkw = vm.nkw(a);
+    if nkw == 0 {
+        vm.call_values(f, &[cls])?;
+        return Ok(());
+    }
+    let mark = vm.push(f);
+    vm.push(cls);
+    for i in 0..nkw {
+        vm.push(vm.st(a.base + a.n + i));
+    }
+    vm.push(vm.kwnames(a));
+    let r = vm.call(
+        vm.st(mark),
+        Args {
+            base: mark + 1,
+            n: 1,
+            kw: mark + 2 + nkw,
+        },
+    );
+    vm.truncate(mark);
+    r.map(|_| ())
 }
 
 fn property_new<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
@@ -601,6 +685,88 @@ fn memoryview_new<H: Heap>(vm: &mut Vm<H>, _a: Args) -> PyResult {
     Err(vm.type_error("heaplab: memoryview objects are not supported yet"))
 }
 
+/// `T.__new__(cls, *args)` for a builtin value type `T`: for `T` itself the
+/// constructor; for a subclass an instance boxing a `T` value (made from
+/// the arguments when `T` is immutable, empty for the mutable containers,
+/// whose `__init__` fills them).
+fn value_new<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    if a.n == 0 {
+        return Err(vm.type_error("__new__(): not enough arguments"));
+    }
+    let cls = vm.arg(a, 0);
+    if !vm.is_class(cls) {
+        return Err(vm.type_error("__new__(X): X is not a type object"));
+    }
+    let mro = object::get(cls.as_obj(), field::CLS_MRO);
+    let t = object::items(mro.as_obj())
+        .iter()
+        .find_map(|&c| VALUE_TYPES.iter().copied().find(|&t| vm.class(t) == c));
+    let Some(t) = t else {
+        let msg = format!(
+            "__new__({}): not a subtype of a builtin value type",
+            vm.class_name(cls)
+        );
+        return Err(vm.type_error(&msg));
+    };
+    let ctor = object::word(vm.class(t).as_obj(), field::CLS_FLAGS) >> CLS_CTOR_SHIFT;
+    let make = vm.natives[ctor].f;
+    let rest = Args {
+        base: a.base + 1,
+        n: a.n - 1,
+        kw: a.kw,
+    };
+    if cls == vm.class(t) {
+        return make(vm, rest);
+    }
+    let mark = vm.push(cls);
+    let value = if matches!(t, T_LIST | T_DICT | T_SET | T_BYTEARRAY) {
+        make(vm, Args::positional(vm.rt.sp, 0))?
+    } else {
+        make(vm, rest)?
+    };
+    vm.push(value);
+    let inst = vm.new_instance(vm.st(mark))?;
+    vm.store(inst.as_obj(), field::INST_BASE, vm.st(mark + 1));
+    vm.truncate(mark);
+    Ok(inst)
+}
+
+/// `dict.__init__(self, [mapping], **kw)` (the subclass path of `dict(...)`).
+fn dict_init<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_count(a, "dict", 1, 2)?;
+    if a.n == 2 {
+        vm.dict_update(vm.arg(a, 0), vm.arg(a, 1))?;
+    }
+    for i in 0..vm.nkw(a) {
+        let k = object::array_get(vm.kwnames(a).as_obj(), i);
+        vm.dict_set_item(vm.arg(a, 0), k, vm.st(a.base + a.n + i))?;
+    }
+    Ok(Value::NONE)
+}
+
+/// `list.__init__(self, [iterable])`: replaces the contents.
+fn list_init<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "list", 1, 2)?;
+    let l = vm.arg(a, 0);
+    for i in 0..Vm::<H>::list_len(l) {
+        vm.list_set(l, i, Value::NULL);
+    }
+    object::set_word(l.as_obj(), field::LIST_LEN, 0);
+    if a.n == 2 {
+        vm.list_extend(vm.arg(a, 0), vm.arg(a, 1))?;
+    }
+    Ok(Value::NONE)
+}
+
+/// `set.__init__(self, [iterable])`.
+fn set_init<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "set", 1, 2)?;
+    if a.n == 2 {
+        vm.set_update(vm.arg(a, 0), vm.arg(a, 1))?;
+    }
+    Ok(Value::NONE)
+}
+
 fn object_new<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     if a.n == 0 {
         return Err(vm.type_error("object.__new__(): not enough arguments"));
@@ -630,7 +796,29 @@ fn object_new<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
         return Err(vm.type_error(&msg));
     }
     check_not_abstract(vm, cls)?;
+    if a.n > 1 || vm.nkw(a) > 0 {
+        let (new_is_object, init_is_object) = object_slots(vm, cls);
+        if !new_is_object {
+            return Err(vm.type_error(
+                "object.__new__() takes exactly one argument (the type to instantiate)",
+            ));
+        }
+        if init_is_object {
+            let msg = format!("{}() takes no arguments", vm.class_name(cls));
+            return Err(vm.type_error(&msg));
+        }
+    }
     vm.new_instance(cls)
+}
+
+/// Does `cls` inherit `object`'s `__new__` and `__init__`? (CPython's
+/// rule for excess constructor arguments: an error only where neither
+/// method is overridden to take them.)
+fn object_slots<H: Heap>(vm: &mut Vm<H>, cls: Value) -> (bool, bool) {
+    let object = vm.class(T_OBJECT);
+    let (new, init) = (vm.intern("__new__"), vm.intern("__init__"));
+    let same = |vm: &mut Vm<H>, sym| vm.class_lookup(cls, sym) == vm.class_lookup(object, sym);
+    (same(vm, new), same(vm, init))
 }
 
 /// Refuses to instantiate a class whose `__abstractmethods__` (set by
@@ -663,7 +851,20 @@ fn check_not_abstract<H: Heap>(vm: &mut Vm<H>, cls: Value) -> PyResult<()> {
     Err(vm.type_error(&msg))
 }
 
-fn object_init<H: Heap>(_vm: &mut Vm<H>, _a: Args) -> PyResult {
+fn object_init<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    if (a.n > 1 || vm.nkw(a) > 0) && a.n > 0 {
+        let cls = vm.type_of(vm.arg(a, 0));
+        let (new_is_object, init_is_object) = object_slots(vm, cls);
+        if !init_is_object {
+            return Err(vm.type_error(
+                "object.__init__() takes exactly one argument (the instance to initialize)",
+            ));
+        }
+        if new_is_object {
+            let msg = format!("{}() takes no arguments", vm.class_name(cls));
+            return Err(vm.type_error(&msg));
+        }
+    }
     Ok(Value::NONE)
 }
 

@@ -13,6 +13,8 @@ use num_bigint::BigInt;
 use rustpython_parser::ast::{self, Constant, Expr, Ranged, Stmt};
 use std::collections::{HashMap, HashSet};
 
+mod patterns;
+
 /// "No register" sentinel for optional operands.
 pub const NO_REG: Reg = Reg::MAX;
 
@@ -25,6 +27,9 @@ struct Cx<'a> {
     filename: &'a str,
     /// `eval` code: the module body is `return <expr>`.
     allow_module_return: bool,
+    /// `from __future__ import annotations`: annotations are stored as
+    /// their source text (PEP 563).
+    stringify_annotations: bool,
 }
 
 /// Compiles a module body.
@@ -42,9 +47,19 @@ pub fn compile_module(
         interner,
         filename,
         allow_module_return,
+        stringify_annotations: body.iter().any(|s| match s {
+            Stmt::ImportFrom(i) => {
+                i.module
+                    .as_ref()
+                    .is_some_and(|m| m.as_str() == "__future__")
+                    && i.names.iter().any(|a| a.name.as_str() == "annotations")
+            }
+            _ => false,
+        }),
     };
     let mut u = Unit::new(&mut cx, 0, "<module>", "<module>".to_string(), 1);
     u.setup_registers(&[]);
+    u.setup_annotations(body);
     u.stmts(body)?;
     let none = u.konst(ConstDesc::None);
     let t = u.tmp();
@@ -67,6 +82,7 @@ enum Block<'a> {
     },
     With {
         exit: Reg,
+        is_async: bool,
     },
     Handler {
         saved: Reg,
@@ -190,6 +206,11 @@ fn collect_deleted(body: &[Stmt], out: &mut HashSet<String>) {
                 collect_deleted(&i.orelse, out);
             }
             Stmt::With(w) => collect_deleted(&w.body, out),
+            Stmt::AsyncWith(w) => collect_deleted(&w.body, out),
+            Stmt::AsyncFor(f) => {
+                collect_deleted(&f.body, out);
+                collect_deleted(&f.orelse, out);
+            }
             Stmt::Try(t) => {
                 collect_deleted(&t.body, out);
                 for h in &t.handlers {
@@ -239,6 +260,7 @@ impl<'c, 'a> Unit<'c, 'a> {
                 cell_locals: Vec::new(),
                 handlers: Vec::new(),
                 local_names: Vec::new(),
+                doc: None,
             },
             regs: HashMap::new(),
             nlocals: 0,
@@ -552,6 +574,7 @@ impl<'c, 'a> Unit<'c, 'a> {
                     let r = self.expr(v)?;
                     self.store(&a.target, r)?;
                 }
+                self.record_annotation(a)?;
             }
             Stmt::Return(r) => {
                 if self.kind() != ScopeKind::Function
@@ -652,7 +675,19 @@ impl<'c, 'a> Unit<'c, 'a> {
                 }
             }
             Stmt::Try(t) => self.try_stmt(t)?,
-            Stmt::With(w) => self.with_stmt(&w.items, &w.body)?,
+            Stmt::With(w) => self.with_stmt(&w.items, &w.body, false)?,
+            Stmt::AsyncWith(w) => {
+                if !self.cx.table.scopes[self.scope].is_async {
+                    return Err(err_at(self.cx, w, "'async with' outside async function"));
+                }
+                self.with_stmt(&w.items, &w.body, true)?
+            }
+            Stmt::AsyncFor(f) => {
+                if !self.cx.table.scopes[self.scope].is_async {
+                    return Err(err_at(self.cx, f, "'async for' outside async function"));
+                }
+                self.async_for_stmt(f)?
+            }
             Stmt::Assert(a) => {
                 let jt = self.cond_jump(&a.test, true)?;
                 let msg = match &a.msg {
@@ -729,11 +764,8 @@ impl<'c, 'a> Unit<'c, 'a> {
                 }
             }
             Stmt::AsyncFunctionDef(f) => self.async_function_def(f)?,
-            Stmt::AsyncFor(_)
-            | Stmt::AsyncWith(_)
-            | Stmt::Match(_)
-            | Stmt::TryStar(_)
-            | Stmt::TypeAlias(_) => {
+            Stmt::Match(m) => self.match_stmt(m)?,
+            Stmt::TryStar(_) | Stmt::TypeAlias(_) => {
                 return Err(err_at(
                     self.cx,
                     s,
@@ -870,6 +902,69 @@ impl<'c, 'a> Unit<'c, 'a> {
         Ok(())
     }
 
+    /// `dst = obj.name()`; `dst` and `dst + 1` are the method-call registers.
+    fn call_method0(&mut self, dst: Reg, obj: Reg, name: &str) {
+        let id = self.name_id(name);
+        self.emit(Instr::LoadMethod { dst, obj, name: id });
+        self.emit(Instr::CallMethod {
+            dst,
+            start: dst,
+            n: 0,
+        });
+    }
+
+    /// `async for`: `__aiter__()` once, then `await __anext__()` until it
+    /// raises StopAsyncIteration (which ends the loop and runs `else`).
+    fn async_for_stmt(&mut self, f: &'a ast::StmtAsyncFor) -> CResult<()> {
+        let src = self.expr(&f.iter)?;
+        let it = self.tmps(2);
+        self.call_method0(it, src, "__aiter__");
+        let top = self.pc();
+        let mark = self.temp;
+        let exc = self.tmp();
+        let v = self.tmps(2);
+        let ti = self.open_try(exc);
+        self.call_method0(v, it, "__anext__");
+        self.emit_await(v, v);
+        self.close_segment(ti);
+        let got = self.emit(Instr::Jump { target: 0 });
+        // StopAsyncIteration ends the loop; anything else propagates.
+        let h = self.pc();
+        self.finish_try(ti, h);
+        let typ = self.tmp();
+        let stop_id = self.name_id("StopAsyncIteration");
+        self.emit(Instr::LoadGlobal {
+            dst: typ,
+            name: stop_id,
+        });
+        self.emit(Instr::ExcMatch { dst: typ, exc, typ });
+        let done = self.emit(Instr::JumpIfTrue {
+            cond: typ,
+            target: 0,
+        });
+        self.emit(Instr::Reraise { exc });
+        self.patch(got);
+        self.cond_depth += 1;
+        self.store(&f.target, v)?;
+        self.temp = mark;
+        self.blocks.push(Block::Loop {
+            breaks: Vec::new(),
+            continue_to: top,
+        });
+        self.stmts(&f.body)?;
+        self.emit(Instr::Jump { target: top });
+        let Some(Block::Loop { breaks, .. }) = self.blocks.pop() else {
+            unreachable!()
+        };
+        self.cond_depth -= 1;
+        self.patch(done);
+        self.cond_stmts(&f.orelse)?;
+        for b in breaks {
+            self.patch(b);
+        }
+        Ok(())
+    }
+
     // --------------------------------------------- exceptions and unwinding
 
     fn open_try(&mut self, handler_reg: Reg) -> usize {
@@ -945,8 +1040,8 @@ impl<'c, 'a> Unit<'c, 'a> {
                     self.temp = mark;
                     self.blocks.extend(saved);
                 }
-                Block::With { exit } => {
-                    let exit = *exit;
+                Block::With { exit, is_async } => {
+                    let (exit, is_async) = (*exit, *is_async);
                     let args = self.tmps(3);
                     for k in 0..3 {
                         self.load_const(ConstDesc::None, args + k);
@@ -971,6 +1066,9 @@ impl<'c, 'a> Unit<'c, 'a> {
                         start,
                         n: 3,
                     });
+                    if is_async {
+                        self.emit_await(start, start);
+                    }
                 }
                 Block::Handler { saved, name } => {
                     let saved = *saved;
@@ -1086,41 +1184,45 @@ impl<'c, 'a> Unit<'c, 'a> {
         Ok(())
     }
 
-    fn with_stmt(&mut self, items: &'a [ast::WithItem], body: &'a [Stmt]) -> CResult<()> {
+    /// `with` (and `async with`, whose `__aenter__`/`__aexit__` results are
+    /// awaited).
+    fn with_stmt(
+        &mut self,
+        items: &'a [ast::WithItem],
+        body: &'a [Stmt],
+        is_async: bool,
+    ) -> CResult<()> {
         let Some((first, rest)) = items.split_first() else {
             return self.stmts(body);
         };
         let mgr = self.expr(&first.context_expr)?;
         let exit = self.tmps(2);
-        let exit_id = self.name_id("__exit__");
+        let exit_id = self.name_id(if is_async { "__aexit__" } else { "__exit__" });
         self.emit(Instr::LoadMethod {
             dst: exit,
             obj: mgr,
             name: exit_id,
         });
         let enter = self.tmps(2);
-        let enter_id = self.name_id("__enter__");
-        self.emit(Instr::LoadMethod {
-            dst: enter,
-            obj: mgr,
-            name: enter_id,
-        });
-        self.emit(Instr::CallMethod {
-            dst: enter,
-            start: enter,
-            n: 0,
-        });
+        self.call_method0(
+            enter,
+            mgr,
+            if is_async { "__aenter__" } else { "__enter__" },
+        );
+        if is_async {
+            self.emit_await(enter, enter);
+        }
         let exc = self.tmp();
         let ti = self.open_try(exc);
         if let Some(v) = &first.optional_vars {
             self.store(v, enter)?;
         }
         self.blocks.push(Block::Protected { try_idx: ti });
-        self.blocks.push(Block::With { exit });
+        self.blocks.push(Block::With { exit, is_async });
         if rest.is_empty() {
             self.cond_stmts(body)?;
         } else {
-            self.with_stmt(rest, body)?;
+            self.with_stmt(rest, body, is_async)?;
         }
         self.blocks.pop();
         self.blocks.pop();
@@ -1143,6 +1245,9 @@ impl<'c, 'a> Unit<'c, 'a> {
             start,
             n: 3,
         });
+        if is_async {
+            self.emit_await(start, start);
+        }
         let j = self.emit(Instr::Jump { target: 0 });
         // Exceptional exit: __exit__(type, exc, tb); a true result swallows.
         let h = self.pc();
@@ -1185,6 +1290,9 @@ impl<'c, 'a> Unit<'c, 'a> {
             start,
             n: 3,
         });
+        if is_async {
+            self.emit_await(start, start);
+        }
         let swallow = self.emit(Instr::JumpIfTrue {
             cond: start,
             target: 0,
@@ -1195,6 +1303,163 @@ impl<'c, 'a> Unit<'c, 'a> {
         self.emit(Instr::PopExc { saved });
         self.patch(j);
         Ok(())
+    }
+
+    /// A module or class body with annotated names starts with
+    /// `__annotations__ = {}`.
+    fn setup_annotations(&mut self, body: &[Stmt]) {
+        fn annotates(body: &[Stmt]) -> bool {
+            body.iter().any(|s| match s {
+                Stmt::AnnAssign(a) => a.simple && matches!(&*a.target, Expr::Name(_)),
+                Stmt::If(i) => annotates(&i.body) || annotates(&i.orelse),
+                Stmt::For(f) => annotates(&f.body) || annotates(&f.orelse),
+                Stmt::While(w) => annotates(&w.body) || annotates(&w.orelse),
+                Stmt::With(w) => annotates(&w.body),
+                Stmt::Try(t) => {
+                    annotates(&t.body)
+                        || annotates(&t.orelse)
+                        || annotates(&t.finalbody)
+                        || t.handlers.iter().any(|h| {
+                            let ast::ExceptHandler::ExceptHandler(h) = h;
+                            annotates(&h.body)
+                        })
+                }
+                _ => false,
+            })
+        }
+        if annotates(body) {
+            let t = self.tmp();
+            self.emit(Instr::BuildDict {
+                dst: t,
+                start: t,
+                n: 0,
+            });
+            self.store_name("__annotations__", t);
+            self.temp -= 1;
+        }
+    }
+
+    /// `name: T` in a module or class body: `__annotations__['name'] = T`
+    /// (the source text of `T` under `from __future__ import annotations`).
+    fn record_annotation(&mut self, a: &'a ast::StmtAnnAssign) -> CResult<()> {
+        let Expr::Name(n) = &*a.target else {
+            return Ok(());
+        };
+        if !a.simple || self.kind() == ScopeKind::Function {
+            return Ok(());
+        }
+        let mark = self.temp;
+        let ann = self.tmp();
+        if self.cx.stringify_annotations {
+            let text = self
+                .cx
+                .lines
+                .text(a.annotation.start().into(), a.annotation.end().into())
+                .to_string();
+            self.load_const(ConstDesc::Str(text), ann);
+        } else {
+            self.expr_to(&a.annotation, ann)?;
+        }
+        let d = self.load_name("__annotations__", None);
+        let key = self.tmp();
+        self.load_const(ConstDesc::Str(n.id.to_string()), key);
+        self.emit(Instr::SetItem {
+            obj: d,
+            key,
+            src: ann,
+        });
+        self.temp = mark;
+        Ok(())
+    }
+
+    /// `f.__annotations__ = {param: annotation, ..., 'return': ...}` for the
+    /// function in `f`, when it has annotations.
+    fn function_annotations(
+        &mut self,
+        f: Reg,
+        args: &'a ast::Arguments,
+        returns: Option<&'a Expr>,
+    ) -> CResult<()> {
+        let mut pairs: Vec<(&str, &'a Expr)> = Vec::new();
+        let with_defaults = args.posonlyargs.iter().chain(&args.args);
+        for a in with_defaults {
+            if let Some(e) = &a.def.annotation {
+                pairs.push((a.def.arg.as_str(), e));
+            }
+        }
+        if let Some(a) = &args.vararg
+            && let Some(e) = &a.annotation
+        {
+            pairs.push((a.arg.as_str(), e));
+        }
+        for a in &args.kwonlyargs {
+            if let Some(e) = &a.def.annotation {
+                pairs.push((a.def.arg.as_str(), e));
+            }
+        }
+        if let Some(a) = &args.kwarg
+            && let Some(e) = &a.annotation
+        {
+            pairs.push((a.arg.as_str(), e));
+        }
+        if let Some(r) = returns {
+            pairs.push(("return", r));
+        }
+        if pairs.is_empty() {
+            return Ok(());
+        }
+        let mark = self.temp;
+        let start = self.tmps(2 * pairs.len());
+        for (i, (name, e)) in pairs.iter().enumerate() {
+            let k = start + 2 * i as Reg;
+            self.load_const(ConstDesc::Str(name.to_string()), k);
+            if self.cx.stringify_annotations {
+                let text = self
+                    .cx
+                    .lines
+                    .text(e.start().into(), e.end().into())
+                    .to_string();
+                self.load_const(ConstDesc::Str(text), k + 1);
+            } else {
+                self.expr_to(e, k + 1)?;
+            }
+        }
+        let d = self.tmp();
+        self.emit(Instr::BuildDict {
+            dst: d,
+            start,
+            n: pairs.len() as u16,
+        });
+        let id = self.name_id("__annotations__");
+        self.emit(Instr::StoreAttr {
+            obj: f,
+            name: id,
+            src: d,
+        });
+        self.temp = mark;
+        Ok(())
+    }
+
+    /// `dst = await v`: delegates to the iterator `v.__await__()`.
+    fn emit_await(&mut self, v: Reg, dst: Reg) {
+        let mark = self.temp;
+        let m = self.tmp();
+        let id = self.name_id("__await__");
+        self.emit(Instr::LoadAttr {
+            dst: m,
+            obj: v,
+            name: id,
+        });
+        let it = self.tmp();
+        self.emit(Instr::Call {
+            dst: it,
+            func: m,
+            start: it,
+            n: 0,
+        });
+        self.load_const(ConstDesc::None, dst);
+        self.emit(Instr::YieldFrom { dst, iter: it });
+        self.temp = mark;
     }
 
     // -------------------------------------------------------------- targets
@@ -1615,25 +1880,9 @@ impl<'c, 'a> Unit<'c, 'a> {
                 if !self.cx.table.scopes[self.scope].is_async {
                     return Err(err_at(self.cx, a, "'await' outside async function"));
                 }
-                // `await x` delegates to the iterator `x.__await__()`.
                 let mark = self.temp;
                 let v = self.expr(&a.value)?;
-                let m = self.tmp();
-                let id = self.name_id("__await__");
-                self.emit(Instr::LoadAttr {
-                    dst: m,
-                    obj: v,
-                    name: id,
-                });
-                let it = self.tmp();
-                self.emit(Instr::Call {
-                    dst: it,
-                    func: m,
-                    start: it,
-                    n: 0,
-                });
-                self.load_const(ConstDesc::None, dst);
-                self.emit(Instr::YieldFrom { dst, iter: it });
+                self.emit_await(v, dst);
                 self.temp = mark;
             }
         }
@@ -1828,7 +2077,7 @@ impl<'c, 'a> Unit<'c, 'a> {
             scope,
             f.name.as_str(),
             &f.decorator_list,
-            &f.args,
+            (&f.args, f.returns.as_deref()),
             &f.body,
             f.start().into(),
         )
@@ -1842,7 +2091,7 @@ impl<'c, 'a> Unit<'c, 'a> {
             scope,
             f.name.as_str(),
             &f.decorator_list,
-            &f.args,
+            (&f.args, f.returns.as_deref()),
             &f.body,
             f.start().into(),
         )
@@ -1855,7 +2104,7 @@ impl<'c, 'a> Unit<'c, 'a> {
         scope: usize,
         name: &str,
         decorators: &'a [ast::Expr],
-        args: &'a ast::Arguments,
+        (args, returns): (&'a ast::Arguments, Option<&'a Expr>),
         body: &'a [Stmt],
         start: u32,
     ) -> CResult<()> {
@@ -1863,6 +2112,7 @@ impl<'c, 'a> Unit<'c, 'a> {
         let decos = self.seq_into_temps(decorators)?;
         let t = self.tmp();
         self.make_function(t, scope, name, args, FunctionBody::Stmts(body), start)?;
+        self.function_annotations(t, args, returns)?;
         for i in (0..decorators.len()).rev() {
             let arg = self.tmp();
             self.emit(Instr::Move { dst: arg, src: t });
@@ -1970,6 +2220,7 @@ impl<'c, 'a> Unit<'c, 'a> {
             u.code.params = params.iter().map(|p| u.cx.interner.intern(p)).collect();
             match body {
                 FunctionBody::Stmts(b) => {
+                    u.code.doc = docstring(b).map(str::to_string);
                     collect_deleted(b, &mut u.deleted);
                     u.stmts(b)?;
                     let t = u.tmp();
@@ -2039,6 +2290,11 @@ impl<'c, 'a> Unit<'c, 'a> {
             u.store_name("__module__", t);
             u.load_const(ConstDesc::Str(qualname.clone()), t);
             u.store_name("__qualname__", t);
+            if let Some(doc) = docstring(&c.body) {
+                u.load_const(ConstDesc::Str(doc.to_string()), t);
+                u.store_name("__doc__", t);
+            }
+            u.setup_annotations(&c.body);
             u.stmts(&c.body)?;
             if u.cx.table.scopes[scope].needs_class_cell {
                 let cell = u.regs["__class__"];
@@ -2254,6 +2510,21 @@ enum CompKind<'a> {
 }
 
 struct ReturnExpr<'a>(&'a Expr);
+
+/// The docstring of a body: its first statement when that is a string
+/// literal.
+fn docstring(body: &[Stmt]) -> Option<&str> {
+    match body.first()? {
+        Stmt::Expr(e) => match &*e.value {
+            ast::Expr::Constant(c) => match &c.value {
+                ast::Constant::Str(s) => Some(s.as_str()),
+                _ => None,
+            },
+            _ => None,
+        },
+        _ => None,
+    }
+}
 
 enum FunctionBody<'a> {
     Stmts(&'a [Stmt]),

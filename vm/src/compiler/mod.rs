@@ -50,6 +50,8 @@ pub struct CodeDesc {
     pub cell_locals: Vec<Reg>,
     pub handlers: Vec<Handler>,
     pub local_names: Vec<(Reg, u32)>,
+    /// The function's docstring (its body's leading string literal).
+    pub doc: Option<String>,
 }
 
 /// Interned identifiers: symbol id ↔ string. Shared by the compiler (which
@@ -107,6 +109,9 @@ pub struct SyntaxError {
 /// Byte offsets of line starts, to turn AST offsets into line numbers.
 pub struct LineIndex {
     starts: Vec<u32>,
+    /// The source text (annotations under `from __future__ import
+    /// annotations` are kept as their source text).
+    source: String,
 }
 
 impl LineIndex {
@@ -118,7 +123,15 @@ impl LineIndex {
                 starts.push(i as u32 + 1);
             }
         }
-        LineIndex { starts }
+        LineIndex {
+            starts,
+            source: src.to_string(),
+        }
+    }
+
+    /// The source text of byte range `start..end`.
+    pub fn text(&self, start: u32, end: u32) -> &str {
+        self.source.get(start as usize..end as usize).unwrap_or("")
     }
 
     /// 1-based line of byte `offset`.

@@ -294,6 +294,43 @@ impl Walker<'_> {
         }
     }
 
+    /// A `case` pattern: its value expressions are read, its capture names
+    /// bound.
+    fn pattern(&mut self, p: &ast::Pattern) {
+        use ast::Pattern as P;
+        match p {
+            P::MatchValue(v) => self.expr(&v.value),
+            P::MatchSingleton(_) => {}
+            P::MatchSequence(s) => s.patterns.iter().for_each(|p| self.pattern(p)),
+            P::MatchMapping(m) => {
+                m.keys.iter().for_each(|k| self.expr(k));
+                m.patterns.iter().for_each(|p| self.pattern(p));
+                if let Some(r) = &m.rest {
+                    self.scope().bind(r.as_str());
+                }
+            }
+            P::MatchClass(c) => {
+                self.expr(&c.cls);
+                c.patterns.iter().for_each(|p| self.pattern(p));
+                c.kwd_patterns.iter().for_each(|p| self.pattern(p));
+            }
+            P::MatchStar(s) => {
+                if let Some(n) = &s.name {
+                    self.scope().bind(n.as_str());
+                }
+            }
+            P::MatchAs(a) => {
+                if let Some(p) = &a.pattern {
+                    self.pattern(p);
+                }
+                if let Some(n) = &a.name {
+                    self.scope().bind(n.as_str());
+                }
+            }
+            P::MatchOr(o) => o.patterns.iter().for_each(|p| self.pattern(p)),
+        }
+    }
+
     fn stmts(&mut self, body: &[Stmt]) {
         for s in body {
             self.stmt(s);
@@ -327,7 +364,6 @@ impl Walker<'_> {
                 self.stmts(&f.body);
                 self.cur = prev;
             }
-            Stmt::AsyncFor(_) | Stmt::AsyncWith(_) => {}
             Stmt::ClassDef(c) => {
                 for d in &c.decorator_list {
                     self.expr(d);
@@ -402,6 +438,21 @@ impl Walker<'_> {
                 }
                 self.stmts(&w.body);
             }
+            Stmt::AsyncWith(w) => {
+                for it in &w.items {
+                    self.expr(&it.context_expr);
+                    if let Some(v) = &it.optional_vars {
+                        self.target(v);
+                    }
+                }
+                self.stmts(&w.body);
+            }
+            Stmt::AsyncFor(f) => {
+                self.expr(&f.iter);
+                self.target(&f.target);
+                self.stmts(&f.body);
+                self.stmts(&f.orelse);
+            }
             Stmt::Raise(r) => {
                 if let Some(e) = &r.exc {
                     self.expr(e);
@@ -425,7 +476,17 @@ impl Walker<'_> {
                 self.stmts(&t.orelse);
                 self.stmts(&t.finalbody);
             }
-            Stmt::TryStar(_) | Stmt::Match(_) | Stmt::TypeAlias(_) => {}
+            Stmt::Match(m) => {
+                self.expr(&m.subject);
+                for case in &m.cases {
+                    self.pattern(&case.pattern);
+                    if let Some(g) = &case.guard {
+                        self.expr(g);
+                    }
+                    self.stmts(&case.body);
+                }
+            }
+            Stmt::TryStar(_) | Stmt::TypeAlias(_) => {}
             Stmt::Assert(a) => {
                 self.expr(&a.test);
                 if let Some(m) = &a.msg {

@@ -28,7 +28,11 @@ pub(super) fn install<H: Heap>(vm: &mut Vm<H>) {
         ("rstrip", |vm, a| strip(vm, a, false, true)),
         ("startswith", |vm, a| affix(vm, a, true)),
         ("endswith", |vm, a| affix(vm, a, false)),
-        ("find", find::<H>),
+        ("find", |vm, a| find_impl(vm, a, "find", false, false)),
+        ("rfind", |vm, a| find_impl(vm, a, "rfind", true, false)),
+        ("index", |vm, a| find_impl(vm, a, "index", false, true)),
+        ("rindex", |vm, a| find_impl(vm, a, "rindex", true, true)),
+        ("isascii", |vm, a| test_all(vm, a, |b| b.is_ascii())),
         ("count", count::<H>),
         ("replace", replace::<H>),
         ("split", split::<H>),
@@ -41,6 +45,10 @@ pub(super) fn install<H: Heap>(vm: &mut Vm<H>) {
             test_all(vm, a, |b| b.is_ascii_whitespace())
         }),
     ];
+    for t in [T_BYTES, T_BYTEARRAY] {
+        vm.def_method(t, "translate", translate::<H>);
+        vm.def_staticmethod(t, "maketrans", maketrans::<H>);
+    }
     for t in [T_BYTES, T_BYTEARRAY] {
         for &(n, f) in both {
             vm.def_method(t, n, f);
@@ -86,6 +94,53 @@ fn same_kind<H: Heap>(vm: &mut Vm<H>, a: Args, data: &[u8]) -> PyResult {
 }
 
 /// Argument `i` as bytes (bytes or bytearray), or a TypeError.
+/// `bytes.maketrans(from, to)`: a 256-byte table mapping each byte of
+/// `from` to the byte of `to` at the same position.
+fn maketrans<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "maketrans", 2, 2)?;
+    let from = bytes_arg(vm, a, 0)?;
+    let to = bytes_arg(vm, a, 1)?;
+    if from.len() != to.len() {
+        return Err(vm.value_error("maketrans arguments must have same length"));
+    }
+    let mut table: Vec<u8> = (0..=255).collect();
+    for (f, t) in from.iter().zip(&to) {
+        table[*f as usize] = *t;
+    }
+    vm.new_bytes_kind(Kind::Bytes, &table)
+}
+
+/// `translate(table, delete=b'')`: bytes mapped through a 256-byte table
+/// (None: unchanged), with the bytes in `delete` removed.
+fn translate<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_kwargs(a, "translate", &["delete"])?;
+    vm.check_count(a, "translate", 2, 3)?;
+    let data = vm.byte_contents(vm.arg(a, 0)).unwrap_or_default();
+    let table = if vm.arg(a, 1).is_none() {
+        None
+    } else {
+        let t = bytes_arg(vm, a, 1)?;
+        if t.len() != 256 {
+            return Err(vm.value_error("translation table must be 256 characters long"));
+        }
+        Some(t)
+    };
+    let delete = match vm.kwarg(a, "delete") {
+        Some(_) if a.n == 3 => {
+            return Err(vm.type_error("translate() got multiple values for argument 'delete'"));
+        }
+        Some(d) => vm.byte_contents(d).unwrap_or_default(),
+        None if a.n == 3 => bytes_arg(vm, a, 2)?,
+        None => Vec::new(),
+    };
+    let out: Vec<u8> = data
+        .iter()
+        .filter(|b| !delete.contains(b))
+        .map(|&b| table.as_ref().map_or(b, |t| t[b as usize]))
+        .collect();
+    same_kind(vm, a, &out)
+}
+
 fn bytes_arg<H: Heap>(vm: &mut Vm<H>, a: Args, i: usize) -> PyResult<Vec<u8>> {
     match vm.byte_contents(vm.arg(a, i)) {
         Some(b) => Ok(b),
@@ -166,16 +221,45 @@ fn position(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }
 
-fn find<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    vm.check_args(a, "find", 2, 2)?;
+/// `find`/`rfind`/`index`/`rindex(sub[, start[, end]])`: `sub` a bytes-like
+/// object or a byte value; `start`/`end` clamp like slice bounds.
+fn find_impl<H: Heap>(vm: &mut Vm<H>, a: Args, name: &str, rev: bool, raise: bool) -> PyResult {
+    vm.check_args(a, name, 2, 4)?;
     let data = vm.byte_contents(vm.arg(a, 0)).unwrap_or_default();
     let needle = match vm.arg(a, 1).to_int() {
         Some(b) => vec![b as u8],
         None => bytes_arg(vm, a, 1)?,
     };
-    Ok(Value::int(
-        position(&data, &needle).map_or(-1, |p| p as i64),
-    ))
+    let n = data.len() as i64;
+    let bound = |v: Value, default: i64| -> i64 {
+        match v.to_int() {
+            Some(i) if i < 0 => (i + n).max(0),
+            Some(i) => i.min(n),
+            None => default,
+        }
+    };
+    let start = if a.n > 2 { bound(vm.arg(a, 2), 0) } else { 0 };
+    let end = if a.n > 3 { bound(vm.arg(a, 3), n) } else { n };
+    let found = if start > end || (end - start) < needle.len() as i64 {
+        None
+    } else {
+        let hay = &data[start as usize..end as usize];
+        let p = if rev {
+            if needle.is_empty() {
+                Some(hay.len())
+            } else {
+                hay.windows(needle.len()).rposition(|w| w == needle)
+            }
+        } else {
+            position(hay, &needle)
+        };
+        p.map(|p| p as i64 + start)
+    };
+    match found {
+        Some(p) => Ok(Value::int(p)),
+        None if raise => Err(vm.value_error("subsection not found")),
+        None => Ok(Value::int(-1)),
+    }
 }
 
 fn count<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
@@ -288,6 +372,7 @@ fn join<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 impl<H: Heap> Vm<H> {
     /// The current contents of a bytes or bytearray object.
     pub fn byte_contents(&self, v: Value) -> Option<Vec<u8>> {
+        let v = Self::unbox(v);
         if !v.is_obj() {
             return None;
         }

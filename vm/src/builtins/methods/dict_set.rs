@@ -114,7 +114,8 @@ fn setdefault<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     }
     let v = if a.n == 3 { vm.arg(a, 2) } else { Value::NONE };
     vm.dict_set_item(vm.arg(a, 0), vm.arg(a, 1), v)?;
-    Ok(v)
+    // Re-read: inserting may have moved the default (it is rooted in args).
+    Ok(if a.n == 3 { vm.arg(a, 2) } else { Value::NONE })
 }
 
 fn update<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {

@@ -16,13 +16,30 @@ pub(super) fn install<H: Heap>(vm: &mut Vm<H>) -> PyResult<()> {
     vm.def_method(T_OBJECT, "__ne__", object_ne::<H>);
     vm.def_method(T_OBJECT, "__hash__", object_hash::<H>);
     vm.def_method(T_OBJECT, "__init_subclass__", object_init_subclass::<H>);
+    vm.def_method(T_OBJECT, "__format__", object_format::<H>);
+    for t in [T_FUNCTION, T_CLASSMETHOD, T_STATICMETHOD, T_PROPERTY] {
+        vm.def_method(t, "__get__", descr_get::<H>);
+    }
+    vm.def_method(T_OBJECT, "__setattr__", object_setattr::<H>);
+    vm.def_method(T_OBJECT, "__delattr__", object_delattr::<H>);
+    vm.def_method(T_OBJECT, "__getattribute__", object_getattribute::<H>);
+    for t in [T_INT, T_FLOAT, T_STR] {
+        vm.def_method(t, "__format__", value_format::<H>);
+    }
     vm.def_method(T_BASE_EXCEPTION, "__str__", exc_str::<H>);
     vm.def_method(T_BASE_EXCEPTION, "__repr__", exc_repr::<H>);
     vm.def_method(T_BASE_EXCEPTION, "with_traceback", exc_with_traceback::<H>);
     vm.def_method(T_KEY_ERROR, "__str__", key_error_str::<H>);
     vm.def_method(T_INT, "bit_length", int_bit_length::<H>);
     vm.def_method(T_INT, "to_bytes", int_to_bytes::<H>);
+    vm.def_classmethod(T_INT, "from_bytes", int_from_bytes::<H>);
     vm.def_method(T_INT, "conjugate", identity::<H>);
+    vm.def_property(T_INT, "real", int_itself::<H>);
+    vm.def_property(T_INT, "numerator", int_itself::<H>);
+    vm.def_property(T_INT, "imag", |_, _| Ok(Value::int(0)));
+    vm.def_property(T_INT, "denominator", |_, _| Ok(Value::int(1)));
+    vm.def_property(T_FLOAT, "real", |vm, a| Ok(vm.arg(a, 0)));
+    vm.def_property(T_FLOAT, "imag", |vm, _| vm.new_float(0.0));
     vm.def_method(T_INT, "__index__", identity::<H>);
     vm.def_method(T_FLOAT, "is_integer", float_is_integer::<H>);
     vm.def_method(T_FLOAT, "as_integer_ratio", float_as_integer_ratio::<H>);
@@ -196,6 +213,67 @@ fn int_bit_length<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     let v = vm.arg(a, 0);
     let n = num_traits::Signed::abs(&num::to_bigint(v)).bits();
     Ok(Value::int(n as i64))
+}
+
+/// `int.from_bytes(bytes, byteorder='big', *, signed=False)`; for a
+/// subclass, `cls(value)`.
+fn int_from_bytes<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_kwargs(a, "from_bytes", &["bytes", "byteorder", "signed"])?;
+    vm.check_count(a, "from_bytes", 1, 3)?;
+    let src = if a.n >= 2 {
+        vm.arg(a, 1)
+    } else {
+        match vm.kwarg(a, "bytes") {
+            Some(b) => b,
+            None => {
+                return Err(vm.type_error("from_bytes() missing required argument 'bytes' (pos 1)"));
+            }
+        }
+    };
+    let data = match vm.byte_contents(src) {
+        Some(d) => d,
+        None => {
+            // Any iterable of byte values.
+            let l = crate::builtins::types::collect_list(vm, src)?;
+            let mut d = Vec::with_capacity(Vm::<H>::list_len(l));
+            for i in 0..Vm::<H>::list_len(l) {
+                match Vm::<H>::list_get(l, i).to_int() {
+                    Some(b) if (0..256).contains(&b) => d.push(b as u8),
+                    _ => return Err(vm.value_error("bytes must be in range(0, 256)")),
+                }
+            }
+            d
+        }
+    };
+    let order = if a.n >= 3 {
+        Some(vm.arg(a, 2))
+    } else {
+        vm.kwarg(a, "byteorder")
+    };
+    let big = match order {
+        None => true,
+        Some(o) => match vm.str_string(o)?.as_str() {
+            "big" => true,
+            "little" => false,
+            _ => return Err(vm.value_error("byteorder must be either 'little' or 'big'")),
+        },
+    };
+    let signed = match vm.kwarg(a, "signed") {
+        Some(s) => vm.truthy(s)?,
+        None => false,
+    };
+    let v = match (big, signed) {
+        (true, true) => num_bigint::BigInt::from_signed_bytes_be(&data),
+        (true, false) => num_bigint::BigInt::from_bytes_be(num_bigint::Sign::Plus, &data),
+        (false, true) => num_bigint::BigInt::from_signed_bytes_le(&data),
+        (false, false) => num_bigint::BigInt::from_bytes_le(num_bigint::Sign::Plus, &data),
+    };
+    let i = vm.new_int(v)?;
+    let cls = vm.arg(a, 0);
+    if cls == vm.class(T_INT) {
+        return Ok(i);
+    }
+    vm.call_values(cls, &[i])
 }
 
 fn int_to_bytes<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
@@ -389,6 +467,12 @@ impl<H: Heap> Vm<H> {
                         Kind::Function => return self.new_bound(v, obj).map(Some),
                         Kind::Builtin if object::get(v.as_obj(), field::BI_SELF).is_null() => {
                             let idx = object::word(v.as_obj(), field::BI_INDEX);
+                            // `__new__` is a static method: never bound.
+                            if self.natives[idx].name == "__new__"
+                                || self.natives[idx].plain_function
+                            {
+                                return Ok(Some(v));
+                            }
                             return self.new_builtin(idx, obj).map(Some);
                         }
                         Kind::ClassMethod => {
@@ -409,4 +493,111 @@ impl<H: Heap> Vm<H> {
         let _ = items.len().to_u32();
         Ok(None)
     }
+}
+
+/// The attribute-name argument `i` of an `object.__*attr__` call.
+fn attr_name<H: Heap>(vm: &mut Vm<H>, a: Args, i: usize) -> PyResult<u32> {
+    let n = Vm::<H>::unbox(vm.arg(a, i));
+    if !(n.is_obj() && object::kind(n.as_obj()) == Kind::Str) {
+        let msg = format!("attribute name must be string, not '{}'", vm.type_name(n));
+        return Err(vm.type_error(&msg));
+    }
+    let s = object::str_of(n.as_obj()).to_string();
+    Ok(vm.intern(&s))
+}
+
+/// `object.__format__(self, spec)`: `str(self)` for an empty spec.
+fn object_format<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "__format__", 2, 2)?;
+    let spec = vm.arg(a, 1);
+    let empty = spec.is_obj()
+        && object::kind(spec.as_obj()) == Kind::Str
+        && object::word(spec.as_obj(), 0) == 0;
+    if !empty {
+        let msg = format!(
+            "unsupported format string passed to {}.__format__",
+            vm.type_name(vm.arg(a, 0))
+        );
+        return Err(vm.type_error(&msg));
+    }
+    vm.to_str(vm.arg(a, 0))
+}
+
+/// `int.__format__`, `float.__format__`, `str.__format__`: the builtin
+/// formatting of the (unboxed) value.
+fn value_format<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "__format__", 2, 2)?;
+    vm.format(vm.arg(a, 0), vm.arg(a, 1))
+}
+
+/// `object.__setattr__(self, name, value)`: the default attribute store,
+/// bypassing a class's own `__setattr__` (which usually calls this).
+fn object_setattr<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "__setattr__", 3, 3)?;
+    let name = attr_name(vm, a, 1)?;
+    let (obj, v) = (vm.arg(a, 0), vm.arg(a, 2));
+    if Vm::<H>::is_instance_obj(obj) {
+        let t = vm.type_of(obj);
+        let is_property = vm
+            .class_lookup(t, name)
+            .is_some_and(|d| d.is_obj() && object::kind(d.as_obj()) == Kind::Property);
+        if !is_property {
+            vm.inst_set(obj, name, v)?;
+            return Ok(Value::NONE);
+        }
+    }
+    vm.setattr(obj, name, v)?;
+    Ok(Value::NONE)
+}
+
+/// `object.__delattr__(self, name)`.
+fn object_delattr<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "__delattr__", 2, 2)?;
+    let name = attr_name(vm, a, 1)?;
+    vm.delattr(vm.arg(a, 0), name)?;
+    Ok(Value::NONE)
+}
+
+/// `object.__getattribute__(self, name)`: the default attribute lookup.
+fn object_getattribute<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "__getattribute__", 2, 2)?;
+    let name = attr_name(vm, a, 1)?;
+    vm.getattr(vm.arg(a, 0), name)
+}
+
+/// `descr.__get__(obj, type=None)` for functions, classmethods,
+/// staticmethods and properties: what attribute lookup does implicitly
+/// (and what `inspect`/`enum` test for to recognise descriptors).
+fn descr_get<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "__get__", 2, 3)?;
+    let (d, obj) = (vm.arg(a, 0), vm.arg(a, 1));
+    let owner = if a.n == 3 && !vm.arg(a, 2).is_none() {
+        vm.arg(a, 2)
+    } else {
+        vm.type_of(obj)
+    };
+    match object::kind(d.as_obj()) {
+        Kind::Function if obj.is_none() => Ok(d),
+        Kind::Function => vm.new_bound(d, obj),
+        Kind::ClassMethod => vm.new_bound(object::get(d.as_obj(), 0), owner),
+        Kind::StaticMethod => Ok(object::get(d.as_obj(), 0)),
+        Kind::Property if obj.is_none() => Ok(d),
+        _ => {
+            let g = object::get(d.as_obj(), field::PROP_GET);
+            if g.is_null() || g.is_none() {
+                return Err(vm.raise_msg(T_ATTRIBUTE_ERROR, "unreadable attribute"));
+            }
+            vm.call_values(g, &[obj])
+        }
+    }
+}
+
+/// `int.real`/`int.numerator`: the int itself (a plain int for a bool or a
+/// subclass instance, as CPython returns).
+fn int_itself<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    let v = vm.arg(a, 0);
+    if v.is_bool() {
+        return Ok(Value::int((v == Value::TRUE) as i64));
+    }
+    Ok(v)
 }

@@ -38,6 +38,10 @@ pub(super) fn install<H: Heap>(vm: &mut Vm<H>) {
         ("isupper", isupper::<H>),
         ("islower", islower::<H>),
         ("isidentifier", isidentifier::<H>),
+        ("isascii", |vm, a| {
+            vm.check_args(a, "isascii", 1, 1)?;
+            Ok(Value::bool(this(vm, a).is_ascii()))
+        }),
         ("istitle", istitle::<H>),
         ("format", format::<H>),
         ("zfill", zfill::<H>),
@@ -53,11 +57,107 @@ pub(super) fn install<H: Heap>(vm: &mut Vm<H>) {
         vm.def_method(T_STR, n, f);
     }
     vm.def_method(T_BYTES, "decode", decode::<H>);
+    vm.def_method(T_STR, "translate", translate::<H>);
+    vm.def_staticmethod(T_STR, "maketrans", maketrans::<H>);
+}
+
+/// `str.maketrans(dict)` or `str.maketrans(x, y[, z])`: a dict from code
+/// points to code points, strings or None, for `str.translate`.
+fn maketrans<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "maketrans", 1, 3)?;
+    let d = vm.new_dict()?;
+    let ds = vm.push(d);
+    if a.n == 1 {
+        let m = vm.arg(a, 0);
+        if !(m.is_obj() && object::kind(m.as_obj()) == Kind::Dict) {
+            return Err(
+                vm.type_error("if you give only one argument to maketrans it must be a dict")
+            );
+        }
+        for i in 0..Vm::<H>::dict_used(m) {
+            let (k, v) = Vm::<H>::dict_entry(vm.arg(a, 0), i);
+            if k.is_null() || k == Value::DUMMY {
+                continue;
+            }
+            let key = if k.is_obj() && object::kind(k.as_obj()) == Kind::Str {
+                let s = object::str_of(k.as_obj());
+                let mut cs = s.chars();
+                match (cs.next(), cs.next()) {
+                    (Some(c), None) => Value::int(c as i64),
+                    _ => {
+                        return Err(
+                            vm.value_error("string keys in translate table must be of length 1")
+                        );
+                    }
+                }
+            } else if k.is_int() {
+                k
+            } else {
+                return Err(vm.type_error("keys in translate table must be strings or integers"));
+            };
+            vm.dict_set_item(vm.st(ds), key, v)?;
+        }
+    } else {
+        let x = s_arg(vm, a, 0, "maketrans() argument 1")?;
+        let y = s_arg(vm, a, 1, "maketrans() argument 2")?;
+        if x.chars().count() != y.chars().count() {
+            return Err(vm.value_error("the first two maketrans arguments must have equal length"));
+        }
+        for (cx, cy) in x.chars().zip(y.chars()) {
+            vm.dict_set_item(vm.st(ds), Value::int(cx as i64), Value::int(cy as i64))?;
+        }
+        if a.n == 3 {
+            let z = s_arg(vm, a, 2, "maketrans() argument 3")?;
+            for c in z.chars() {
+                vm.dict_set_item(vm.st(ds), Value::int(c as i64), Value::NONE)?;
+            }
+        }
+    }
+    let d = vm.st(ds);
+    vm.truncate(ds);
+    Ok(d)
+}
+
+/// `str.translate(table)`: each character looked up by code point in
+/// `table` (any mapping); a LookupError keeps it, None deletes it.
+fn translate<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "translate", 2, 2)?;
+    let s = this(vm, a);
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        let table = vm.arg(a, 1);
+        let r = match vm.getitem(table, Value::int(c as i64)) {
+            Ok(v) => v,
+            Err(e) => {
+                if vm.isinstance_idx(vm.rt.exc, T_LOOKUP_ERROR) {
+                    vm.rt.exc = Value::NULL;
+                    out.push(c);
+                    continue;
+                }
+                return Err(e);
+            }
+        };
+        let r = Vm::<H>::unbox(r);
+        if r.is_none() {
+            continue;
+        }
+        if let Some(i) = r.to_int() {
+            match u32::try_from(i).ok().and_then(char::from_u32) {
+                Some(ch) => out.push(ch),
+                None => return Err(vm.value_error("character mapping must be in range(0x110000)")),
+            }
+        } else if r.is_obj() && object::kind(r.as_obj()) == Kind::Str {
+            out.push_str(object::str_of(r.as_obj()));
+        } else {
+            return Err(vm.type_error("character mapping must return integer, None or str"));
+        }
+    }
+    vm.new_str(&out)
 }
 
 /// The str of argument `i`, or a TypeError naming the method.
 fn s_arg<H: Heap>(vm: &mut Vm<H>, a: Args, i: usize, what: &str) -> PyResult<String> {
-    let v = vm.arg(a, i);
+    let v = Vm::<H>::unbox(vm.arg(a, i));
     if v.is_obj() && object::kind(v.as_obj()) == Kind::Str {
         Ok(object::str_of(v.as_obj()).to_string())
     } else {
@@ -90,6 +190,7 @@ fn join<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     let mut out = String::new();
     let mut i = 0;
     while let Some(v) = vm.iter_next(its)? {
+        let v = Vm::<H>::unbox(v);
         if !(v.is_obj() && object::kind(v.as_obj()) == Kind::Str) {
             vm.truncate(its);
             let msg = format!(
@@ -650,19 +751,66 @@ fn encode<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 
 fn decode<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     vm.check_kwargs(a, "decode", &["encoding", "errors"])?;
-    let b = object::bytes_of(vm.arg(a, 0).as_obj()).to_vec();
+    let b = vm.byte_contents(vm.arg(a, 0)).unwrap_or_default();
     let enc = if a.n >= 2 {
         s_arg(vm, a, 1, "decode")?
+    } else if let Some(e) = vm.kwarg(a, "encoding") {
+        vm.str_string(e)?
     } else {
         "utf-8".into()
     };
+    let errors = if a.n >= 3 {
+        s_arg(vm, a, 2, "decode")?
+    } else if let Some(e) = vm.kwarg(a, "errors") {
+        vm.str_string(e)?
+    } else {
+        "strict".into()
+    };
     let e = enc.to_ascii_lowercase().replace('_', "-");
+    let lenient = errors == "replace" || errors == "ignore";
     let s = match e.as_str() {
-        "utf-8" | "utf8" => match String::from_utf8(b) {
+        "utf-8" | "utf8" | "u8" => match String::from_utf8(b) {
             Ok(s) => s,
-            Err(_) => return Err(vm.raise_msg(T_UNICODE_ERROR, "'utf-8' codec can't decode bytes")),
+            Err(err) if lenient => {
+                let lossy = String::from_utf8_lossy(err.as_bytes()).into_owned();
+                if errors == "ignore" {
+                    lossy.replace('\u{FFFD}', "")
+                } else {
+                    lossy
+                }
+            }
+            Err(err) => {
+                let at = err.utf8_error().valid_up_to();
+                let msg = format!(
+                    "'utf-8' codec can't decode byte 0x{:02x} in position {at}: invalid start byte",
+                    err.as_bytes()[at]
+                );
+                return Err(vm.raise_msg(T_UNICODE_ERROR, &msg));
+            }
         },
-        "ascii" | "latin-1" | "latin1" | "iso-8859-1" => b.iter().map(|&x| x as char).collect(),
+        "ascii" | "us-ascii" => {
+            if let Some(at) = b.iter().position(|&x| x >= 0x80) {
+                if !lenient {
+                    let msg = format!(
+                        "'ascii' codec can't decode byte 0x{:02x} in position {at}: ordinal not in range(128)",
+                        b[at]
+                    );
+                    return Err(vm.raise_msg(T_UNICODE_ERROR, &msg));
+                }
+                b.iter()
+                    .filter_map(|&x| match (x < 0x80, errors.as_str()) {
+                        (true, _) => Some(x as char),
+                        (false, "replace") => Some('\u{FFFD}'),
+                        _ => None,
+                    })
+                    .collect()
+            } else {
+                b.iter().map(|&x| x as char).collect()
+            }
+        }
+        "latin-1" | "latin1" | "iso-8859-1" | "iso8859-1" | "l1" => {
+            b.iter().map(|&x| x as char).collect()
+        }
         _ => {
             let msg = format!("unknown encoding: {enc}");
             return Err(vm.raise_msg(T_LOOKUP_ERROR, &msg));

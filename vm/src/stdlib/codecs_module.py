@@ -1,0 +1,272 @@
+"""The Python half of heaplab's native `_codecs` module (run in its
+namespace): the codec search registry, the error-handler registry and the
+generic encode/decode entry points."""
+
+_search_path = []
+_cache = {}
+
+
+def _normalize(encoding):
+    # As CPython's _Py_normalize_encoding: lower case; runs of characters
+    # other than alphanumerics and '.' become one '_' (none leading).
+    out = []
+    punct = False
+    for c in encoding:
+        if c.isalnum() or c == ".":
+            if punct and out:
+                out.append("_")
+            out.append(c.lower())
+            punct = False
+        else:
+            punct = True
+    return "".join(out)
+
+
+def register(search_function):
+    if not callable(search_function):
+        raise TypeError("argument must be callable")
+    _search_path.append(search_function)
+
+
+def unregister(search_function):
+    if search_function in _search_path:
+        _search_path.remove(search_function)
+    _cache.clear()
+
+
+def _forget_codec(encoding):
+    _cache.pop(_normalize(encoding), None)
+
+
+def lookup(encoding):
+    if not isinstance(encoding, str):
+        raise TypeError("lookup() argument must be str, not %s" % type(encoding).__name__)
+    norm = _normalize(encoding)
+    result = _cache.get(norm)
+    if result is not None:
+        return result
+    if not _search_path:
+        import encodings
+    for func in _search_path:
+        result = func(norm)
+        if result is not None:
+            try:
+                ok = len(result) == 4
+            except TypeError:
+                ok = False
+            if not ok:
+                raise TypeError("codec search functions must return 4-tuples")
+            _cache[norm] = result
+            return result
+    raise LookupError("unknown encoding: %s" % encoding)
+
+
+_FAST = {
+    "utf_8": (utf_8_encode, utf_8_decode),
+    "utf8": (utf_8_encode, utf_8_decode),
+    "latin_1": (latin_1_encode, latin_1_decode),
+    "latin1": (latin_1_encode, latin_1_decode),
+    "iso_8859_1": (latin_1_encode, latin_1_decode),
+    "ascii": (ascii_encode, ascii_decode),
+    "us_ascii": (ascii_encode, ascii_decode),
+}
+
+
+def encode(obj, encoding="utf-8", errors="strict"):
+    fast = _FAST.get(_normalize(encoding)) if isinstance(encoding, str) else None
+    if fast is not None and isinstance(obj, str):
+        return fast[0](obj, errors)[0]
+    result = lookup(encoding)[0](obj, errors)
+    if not isinstance(result, tuple) or len(result) != 2:
+        raise TypeError("encoder must return a tuple (object, integer)")
+    return result[0]
+
+
+def decode(obj, encoding="utf-8", errors="strict"):
+    fast = _FAST.get(_normalize(encoding)) if isinstance(encoding, str) else None
+    if fast is not None and isinstance(obj, (bytes, bytearray)):
+        return fast[1](obj, errors, True)[0]
+    result = lookup(encoding)[1](obj, errors)
+    if not isinstance(result, tuple) or len(result) != 2:
+        raise TypeError("decoder must return a tuple (object,integer)")
+    return result[0]
+
+
+def readbuffer_encode(data, errors=None):
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    data = bytes(data)
+    return (data, len(data))
+
+
+# --------------------------------------------------------------- charmap
+
+def charmap_build(map):
+    return {ord(c): i for i, c in enumerate(map)}
+
+
+def charmap_decode(data, errors=None, mapping=None):
+    data = bytes(data)
+    if mapping is None:
+        return latin_1_decode(data, errors)
+    out = []
+    i = 0
+    n = len(data)
+    while i < n:
+        b = data[i]
+        try:
+            c = mapping[b]
+        except (LookupError, TypeError):
+            c = None
+        if isinstance(c, int):
+            c = chr(c)
+        if c is None or c == "\ufffe":
+            exc = UnicodeDecodeError("charmap", data, i, i + 1,
+                                     "character maps to <undefined>")
+            _set_attrs(exc, "charmap", data, i, i + 1, "character maps to <undefined>")
+            rep, i = lookup_error(errors or "strict")(exc)
+            out.append(rep)
+            continue
+        out.append(c)
+        i += 1
+    return ("".join(out), n)
+
+
+def charmap_encode(s, errors=None, mapping=None):
+    if mapping is None:
+        return latin_1_encode(s, errors)
+    out = bytearray()
+    i = 0
+    n = len(s)
+    while i < n:
+        ch = s[i]
+        try:
+            v = mapping[ord(ch)]
+        except (LookupError, TypeError):
+            v = None
+        if v is None:
+            exc = UnicodeEncodeError("charmap", s, i, i + 1,
+                                     "character maps to <undefined>")
+            _set_attrs(exc, "charmap", s, i, i + 1, "character maps to <undefined>")
+            rep, i = lookup_error(errors or "strict")(exc)
+            if isinstance(rep, str):
+                rep = charmap_encode(rep, "strict", mapping)[0]
+            out += rep
+            continue
+        if isinstance(v, int):
+            out.append(v)
+        else:
+            out += v
+        i += 1
+    return (bytes(out), n)
+
+
+def _set_attrs(exc, encoding, obj, start, end, reason):
+    exc.encoding = encoding
+    exc.object = obj
+    exc.start = start
+    exc.end = end
+    exc.reason = reason
+
+
+# --------------------------------------------------------- error handlers
+
+def _bad_arg(exc):
+    raise TypeError("don't know how to handle %s in error callback"
+                    % type(exc).__name__)
+
+
+def strict_errors(exc):
+    if isinstance(exc, BaseException):
+        raise exc
+    raise TypeError("codec must pass exception instance")
+
+
+def ignore_errors(exc):
+    if isinstance(exc, (UnicodeEncodeError, UnicodeDecodeError, UnicodeTranslateError)):
+        return ("", exc.end)
+    _bad_arg(exc)
+
+
+def replace_errors(exc):
+    if isinstance(exc, UnicodeEncodeError):
+        return ("?" * (exc.end - exc.start), exc.end)
+    if isinstance(exc, UnicodeDecodeError):
+        return ("\ufffd", exc.end)
+    if isinstance(exc, UnicodeTranslateError):
+        return ("\ufffd" * (exc.end - exc.start), exc.end)
+    _bad_arg(exc)
+
+
+def _escape(c):
+    n = ord(c)
+    if n < 0x100:
+        return "\\x%02x" % n
+    if n < 0x10000:
+        return "\\u%04x" % n
+    return "\\U%08x" % n
+
+
+def backslashreplace_errors(exc):
+    if isinstance(exc, UnicodeDecodeError):
+        return ("".join("\\x%02x" % b for b in exc.object[exc.start:exc.end]), exc.end)
+    if isinstance(exc, (UnicodeEncodeError, UnicodeTranslateError)):
+        return ("".join(_escape(c) for c in exc.object[exc.start:exc.end]), exc.end)
+    _bad_arg(exc)
+
+
+def xmlcharrefreplace_errors(exc):
+    if isinstance(exc, UnicodeEncodeError):
+        return ("".join("&#%d;" % ord(c) for c in exc.object[exc.start:exc.end]), exc.end)
+    _bad_arg(exc)
+
+
+def namereplace_errors(exc):
+    if isinstance(exc, UnicodeEncodeError):
+        out = []
+        for c in exc.object[exc.start:exc.end]:
+            try:
+                import unicodedata
+                out.append("\\N{%s}" % unicodedata.name(c))
+            except Exception:
+                out.append(_escape(c))
+        return ("".join(out), exc.end)
+    _bad_arg(exc)
+
+
+def surrogateescape_errors(exc):
+    # Heaplab strs cannot hold lone surrogates.
+    raise exc
+
+
+def surrogatepass_errors(exc):
+    raise exc
+
+
+_error_registry = {
+    "strict": strict_errors,
+    "ignore": ignore_errors,
+    "replace": replace_errors,
+    "backslashreplace": backslashreplace_errors,
+    "xmlcharrefreplace": xmlcharrefreplace_errors,
+    "namereplace": namereplace_errors,
+    "surrogateescape": surrogateescape_errors,
+    "surrogatepass": surrogatepass_errors,
+}
+
+
+def register_error(name, handler):
+    if not isinstance(name, str):
+        raise TypeError("register_error() argument 1 must be str, not %s" % type(name).__name__)
+    if not callable(handler):
+        raise TypeError("handler must be callable")
+    _error_registry[name] = handler
+
+
+def lookup_error(name):
+    if not isinstance(name, str):
+        raise TypeError("lookup_error() argument must be str, not %s" % type(name).__name__)
+    try:
+        return _error_registry[name]
+    except KeyError:
+        raise LookupError("unknown error handler name '%s'" % name) from None
