@@ -386,6 +386,27 @@ impl<H: Heap> Vm<H> {
         if let Some(m) = self.modules_get(full)? {
             return Ok(m);
         }
+        let Some((parent, leaf)) = full.rsplit_once('.') else {
+            return self.find_and_load(full);
+        };
+        let pm = self.import_module(parent)?;
+        // The parent may have registered the submodule itself (os.path).
+        if let Some(m) = self.modules_get(full)? {
+            return Ok(m);
+        }
+        let pms = self.push(pm);
+        let m = self.find_and_load(full)?;
+        let ms = self.push(m);
+        // A loaded submodule becomes an attribute of its package.
+        let sym = self.intern(leaf);
+        self.setattr(self.st(pms), sym, self.st(ms))?;
+        let m = self.st(ms);
+        self.truncate(pms);
+        Ok(m)
+    }
+
+    /// Finds and loads module `full` (its parent package already imported).
+    fn find_and_load(&mut self, full: &str) -> PyResult {
         let (parent, leaf) = match full.rsplit_once('.') {
             Some((p, l)) => (Some(p.to_string()), l.to_string()),
             None => (None, full.to_string()),

@@ -490,6 +490,19 @@ impl<H: Heap> Vm<H> {
                         _ => {}
                     }
                 }
+                Kind::Property => {
+                    let f = match self.interner.name(name) {
+                        "fget" => Some(field::PROP_GET),
+                        "fset" => Some(field::PROP_SET),
+                        "fdel" => Some(field::PROP_DEL),
+                        "__doc__" => Some(field::PROP_DOC),
+                        _ => None,
+                    };
+                    if let Some(f) = f {
+                        let v = object::get(o, f);
+                        return Ok(Some(if v.is_null() { Value::NONE } else { v }));
+                    }
+                }
                 Kind::ClassMethod | Kind::StaticMethod => {
                     let f = object::get(o, 0);
                     match self.interner.name(name) {
@@ -817,6 +830,10 @@ impl<H: Heap> Vm<H> {
                     if let Some(()) = self.weakref_setattr(obj, name, v)? {
                         return Ok(());
                     }
+                }
+                Kind::Property if self.interner.name(name) == "__doc__" => {
+                    self.store(obj.as_obj(), field::PROP_DOC, v);
+                    return Ok(());
                 }
                 Kind::Function => {
                     // Attributes kept in the function object itself.

@@ -56,6 +56,7 @@ pub(super) fn install<H: Heap>(vm: &mut Vm<H>) -> PyResult<()> {
         ("format", format::<H>),
         ("__build_class__", build_class::<H>),
         ("eval", eval::<H>),
+        ("compile", compile::<H>),
         ("exec", exec::<H>),
         ("input", input::<H>),
         ("locals", globals::<H>),
@@ -776,6 +777,39 @@ fn round<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     Err(vm.type_error(&msg))
 }
 
+/// The bases of a class statement with each non-class base that has
+/// `__mro_entries__` replaced by what it returns (PEP 560); the original
+/// tuple (stack slot `os`) itself when nothing changes.
+fn resolve_mro_entries<H: Heap>(vm: &mut Vm<H>, os: usize) -> PyResult {
+    let n = object::array_len(vm.st(os).as_obj());
+    let mark = vm.rt.sp;
+    let mut changed = false;
+    for i in 0..n {
+        let b = object::array_get(vm.st(os).as_obj(), i);
+        if !vm.is_class(b)
+            && let Some(r) = vm.call_dunder(b, "__mro_entries__", &[vm.st(os)])?
+        {
+            if !(r.is_obj() && object::kind(r.as_obj()) == Kind::Tuple) {
+                return Err(vm.type_error("__mro_entries__ must return a tuple"));
+            }
+            for j in 0..object::array_len(r.as_obj()) {
+                vm.push(object::array_get(r.as_obj(), j));
+            }
+            changed = true;
+        } else {
+            let b = object::array_get(vm.st(os).as_obj(), i);
+            vm.push(b);
+        }
+    }
+    if !changed {
+        vm.truncate(mark);
+        return Ok(vm.st(os));
+    }
+    let t = vm.tuple_from_stack(mark, vm.rt.sp - mark)?;
+    vm.truncate(mark);
+    Ok(t)
+}
+
 /// `__import__(name, globals=None, locals=None, fromlist=(), level=0)`:
 /// the import statement's machinery as a function (relative imports are
 /// resolved against the calling frame's package).
@@ -911,7 +945,9 @@ fn build_class<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     if a.n < 2 {
         return Err(vm.type_error("__build_class__: not enough arguments"));
     }
-    let bases = vm.tuple_from_stack(a.base + 2, a.n - 2)?;
+    let orig = vm.tuple_from_stack(a.base + 2, a.n - 2)?;
+    let os = vm.push(orig);
+    let bases = resolve_mro_entries(vm, os)?;
     let bs = vm.push(bases);
     let meta = match vm.kwarg(a, "metaclass") {
         Some(m) if !m.is_none() => m,
@@ -966,6 +1002,11 @@ fn build_class<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
         None => vm.new_dict()?,
     };
     let nss = vm.push(ns);
+    if vm.st(os) != vm.st(bs) {
+        // PEP 560: the class records the bases as written.
+        let k = vm.sym_str("__orig_bases__");
+        vm.setitem(vm.st(nss), k, vm.st(os))?;
+    }
     // Run the class body with the namespace as its only argument.
     vm.call_values(vm.arg(a, 0), &[ns])?;
     let mark = vm.rt.sp;
@@ -1003,16 +1044,95 @@ fn build_class<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     Ok(cls)
 }
 
+/// `compile(source, filename, mode)`: checks the source now (raising its
+/// SyntaxError) and returns a `code` object that `exec`/`eval` run. The
+/// object keeps the source; running it compiles again (heaplab's code
+/// objects are not first-class values).
+fn compile<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_kwargs(
+        a,
+        "compile",
+        &[
+            "source",
+            "filename",
+            "mode",
+            "flags",
+            "dont_inherit",
+            "optimize",
+        ],
+    )?;
+    vm.check_count(a, "compile", 3, 6)?;
+    let src = vm.arg(a, 0);
+    let text = match vm.byte_contents(src) {
+        Some(b) => String::from_utf8_lossy(&b).into_owned(),
+        None => vm.str_string(src)?,
+    };
+    let filename = vm.str_string(vm.arg(a, 1))?;
+    let mode = vm.str_string(vm.arg(a, 2))?;
+    let checked = match mode.as_str() {
+        "exec" | "single" => crate::compiler::compile_module(&text, &filename, &mut vm.interner),
+        "eval" => crate::compiler::compile_eval(&text, &filename, &mut vm.interner),
+        _ => return Err(vm.value_error("compile() mode must be 'exec', 'eval' or 'single'")),
+    };
+    if let Err(e) = checked {
+        return Err(vm.raise_syntax_error(&e));
+    }
+    let code = vm.new_instance(vm.class(T_CODE))?;
+    let cs = vm.push(code);
+    for (attr, value) in [
+        ("_source", &text),
+        ("co_filename", &filename),
+        ("_mode", &mode),
+    ] {
+        let v = vm.new_str(value)?;
+        let sym = vm.intern(attr);
+        vm.setattr(vm.st(cs), sym, v)?;
+    }
+    let code = vm.st(cs);
+    vm.truncate(cs);
+    Ok(code)
+}
+
+/// The (source, filename, mode) a `compile()` code object carries.
+fn compiled_source<H: Heap>(
+    vm: &mut Vm<H>,
+    v: Value,
+) -> PyResult<Option<(String, String, String)>> {
+    if !vm.isinstance_idx(v, T_CODE) || !Vm::<H>::is_instance_obj(v) {
+        return Ok(None);
+    }
+    let mut parts = Vec::new();
+    for attr in ["_source", "co_filename", "_mode"] {
+        let sym = vm.intern(attr);
+        match vm.inst_get(v.as_obj(), sym) {
+            Some(s) if s.is_obj() && object::kind(s.as_obj()) == Kind::Str => {
+                parts.push(object::str_of(s.as_obj()).to_string())
+            }
+            _ => return Ok(None),
+        }
+    }
+    let mode = parts.pop().unwrap_or_default();
+    let file = parts.pop().unwrap_or_default();
+    let text = parts.pop().unwrap_or_default();
+    Ok(Some((text, file, mode)))
+}
+
 /// `eval`/`exec`: compiles the source string (as an expression or a
 /// module) and runs it with the given globals, or the caller's.
 fn run_source<H: Heap>(vm: &mut Vm<H>, a: Args, name: &str, expression: bool) -> PyResult {
     vm.check_args(a, name, 1, 3)?;
-    let src = vm.arg(a, 0);
-    if !(src.is_obj() && object::kind(src.as_obj()) == Kind::Str) {
-        let msg = format!("{name}() arg 1 must be a string, bytes or code object");
-        return Err(vm.type_error(&msg));
-    }
-    let text = object::str_of(src.as_obj()).to_string();
+    let (text, filename, expression) = match compiled_source(vm, vm.arg(a, 0))? {
+        Some((text, file, mode)) => (text, file, mode == "eval"),
+        None => {
+            let src = vm.arg(a, 0);
+            if !(src.is_obj() && object::kind(src.as_obj()) == Kind::Str) {
+                let msg = format!("{name}() arg 1 must be a string, bytes or code object");
+                return Err(vm.type_error(&msg));
+            }
+            let text = object::str_of(src.as_obj()).to_string();
+            (text, "<string>".to_string(), expression)
+        }
+    };
     let globals = if a.n >= 2 && !vm.arg(a, 1).is_none() {
         vm.arg(a, 1)
     } else {
@@ -1020,9 +1140,9 @@ fn run_source<H: Heap>(vm: &mut Vm<H>, a: Args, name: &str, expression: bool) ->
     };
     let gs = vm.push(globals);
     let compiled = if expression {
-        crate::compiler::compile_eval(&text, "<string>", &mut vm.interner)
+        crate::compiler::compile_eval(&text, &filename, &mut vm.interner)
     } else {
-        crate::compiler::compile_module(&text, "<string>", &mut vm.interner)
+        crate::compiler::compile_module(&text, &filename, &mut vm.interner)
     };
     let code = match compiled {
         Ok(c) => c,
@@ -1031,7 +1151,7 @@ fn run_source<H: Heap>(vm: &mut Vm<H>, a: Args, name: &str, expression: bool) ->
             return Err(vm.raise_syntax_error(&e));
         }
     };
-    let code = vm.materialize(code, "<string>")?;
+    let code = vm.materialize(code, &filename)?;
     let r = vm.run_code(code, vm.st(gs));
     vm.truncate(gs);
     r

@@ -453,7 +453,7 @@ impl<'c, 'a> Unit<'c, 'a> {
                 });
                 d
             }
-            Sym::Name | Sym::Local => {
+            Sym::Name | Sym::Local if self.kind() != ScopeKind::Module => {
                 let d = dst.unwrap_or_else(|| self.tmp());
                 self.emit(Instr::LoadName { dst: d, name: id });
                 d
@@ -482,7 +482,7 @@ impl<'c, 'a> Unit<'c, 'a> {
                 let cell = self.local_reg(n);
                 self.emit(Instr::StoreDeref { cell, src });
             }
-            Sym::Name | Sym::Local => {
+            Sym::Name | Sym::Local if self.kind() != ScopeKind::Module => {
                 self.emit(Instr::StoreName { name: id, src });
             }
             _ => {
@@ -503,7 +503,7 @@ impl<'c, 'a> Unit<'c, 'a> {
                 let cell = self.local_reg(n);
                 self.emit(Instr::DeleteDeref { cell });
             }
-            Sym::Name | Sym::Local => {
+            Sym::Name | Sym::Local if self.kind() != ScopeKind::Module => {
                 self.emit(Instr::DeleteName { name: id });
             }
             _ => {
