@@ -390,11 +390,12 @@ impl<H: Heap> Vm<H> {
             return self.find_and_load(full);
         };
         let pm = self.import_module(parent)?;
+        let pms = self.push(pm);
         // The parent may have registered the submodule itself (os.path).
         if let Some(m) = self.modules_get(full)? {
+            self.truncate(pms);
             return Ok(m);
         }
-        let pms = self.push(pm);
         let m = self.find_and_load(full)?;
         let ms = self.push(m);
         // A loaded submodule becomes an attribute of its package.

@@ -1573,6 +1573,11 @@ impl<H: Heap> Vm<H> {
 
     /// `fmt % args` for str.
     pub fn percent_format(&mut self, fmt: Value, args: Value) -> PyResult {
+        // A tuple subclass (a namedtuple) supplies its items like a tuple.
+        let args = match Self::unboxed(args) {
+            Some(t) if object::kind(t.as_obj()) == Kind::Tuple => t,
+            _ => args,
+        };
         let mark = self.push(fmt);
         self.push(args);
         let f = object::str_of(fmt.as_obj()).to_string();

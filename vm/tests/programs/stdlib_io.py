@@ -6,6 +6,11 @@
 import io
 import os
 
+# Runs of this program under different collectors share the directory and
+# may overlap: work in a directory of this process's own.
+_WORK = "_tmp_work_%d" % os.getpid()
+os.mkdir(_WORK)
+os.chdir(_WORK)
 T = "_tmp_stdlib_io.txt"
 B = "_tmp_stdlib_io.bin"
 
@@ -226,3 +231,6 @@ print(isinstance(io.BytesIO(), io.BufferedIOBase), isinstance(open(B, "rb", buff
 os.remove(T)
 os.remove(B)
 print(os.path.exists(T), os.path.exists(B))
+
+os.chdir("..")
+os.rmdir(_WORK)

@@ -6,7 +6,8 @@ import errno
 import os
 import stat
 
-TMP = "_tmp_stdlib_os"
+# Per process: runs under different collectors share this directory.
+TMP = "_tmp_stdlib_os_%d" % os.getpid()
 
 
 def cleanup():
@@ -75,7 +76,7 @@ for e in entries:
 print(repr(entries[0]))
 for root, dirs, files in os.walk(TMP):
     dirs.sort()
-    print(root, sorted(dirs), sorted(files))
+    print(root.replace(TMP, "TMP"), sorted(dirs), sorted(files))
 
 # rename / replace / remove.
 os.rename(os.path.join(TMP, "a.txt"), os.path.join(TMP, "a2.txt"))
@@ -89,8 +90,9 @@ def err(f, *args):
     try:
         f(*args)
     except OSError as e:
+        name = e.filename.replace(TMP, "TMP") if isinstance(e.filename, str) else e.filename
         print(type(e).__name__, e.errno, errno.errorcode[e.errno], e.strerror,
-              e.filename, isinstance(e, OSError))
+              name, isinstance(e, OSError))
     else:
         print("no error")
 
