@@ -944,21 +944,24 @@ impl<H: Heap> Vm<H> {
 
     /// Calls dunder `name` of `v`'s type with extra args, if defined.
     pub fn call_dunder(&mut self, v: Value, name: &str, args: &[Value]) -> PyResult<Option<Value>> {
-        match self.type_method(v, name) {
+        // Root the receiver and arguments first: interning `name` the first
+        // time allocates, which may move them.
+        let mark = self.rt.sp;
+        self.push(Value::NULL);
+        self.push(v);
+        for &a in args {
+            self.push(a);
+        }
+        let r = match self.type_method(self.st(mark + 1), name) {
             Some(f) => {
-                let mark = self.rt.sp;
-                self.push(f);
-                self.push(v);
-                for &a in args {
-                    self.push(a);
-                }
-                let f = self.st(mark);
-                let r = self.call(f, Args::positional(mark + 1, 1 + args.len()));
-                self.truncate(mark);
-                r.map(Some)
+                self.set_st(mark, f);
+                self.call(f, Args::positional(mark + 1, 1 + args.len()))
+                    .map(Some)
             }
             None => Ok(None),
-        }
+        };
+        self.truncate(mark);
+        r
     }
 
     // ----------------------------------------------------------------- calls

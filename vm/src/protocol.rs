@@ -1510,6 +1510,28 @@ impl<H: Heap> Vm<H> {
         self.rt.repr_stack.pop();
     }
 
+    /// `format(v, spec)` for an instance rooted at `st(mark)` with its spec
+    /// (or null) at `st(mark + 1)`: the class's `__format__`, else `str(v)`
+    /// for an empty spec, else the boxed builtin value's formatting.
+    fn format_instance(&mut self, mark: usize, spec_s: &str, type_name: &str) -> PyResult {
+        let sv = if self.st(mark + 1).is_null() {
+            self.new_str("")?
+        } else {
+            self.st(mark + 1)
+        };
+        if let Some(r) = self.call_dunder(self.st(mark), "__format__", &[sv])? {
+            return Ok(r);
+        }
+        if spec_s.is_empty() {
+            return self.to_str(self.st(mark));
+        }
+        if let Some(b) = Self::unboxed(self.st(mark)) {
+            return self.format(b, self.st(mark + 1));
+        }
+        let msg = format!("unsupported format string passed to {type_name}.__format__");
+        Err(self.type_error(&msg))
+    }
+
     /// `format(v, spec)`.
     pub fn format(&mut self, v: Value, spec: Value) -> PyResult {
         let spec_s = if spec.is_null() {
@@ -1521,22 +1543,14 @@ impl<H: Heap> Vm<H> {
         let r: Result<String, (usize, String)> = if v.is_obj()
             && object::kind(v.as_obj()) == Kind::Instance
         {
-            let sv = if spec.is_null() {
-                self.new_str("")?
-            } else {
-                spec
-            };
-            if let Some(r) = self.call_dunder(v, "__format__", &[sv])? {
-                return Ok(r);
-            }
-            if spec_s.is_empty() {
-                return self.to_str(v);
-            }
-            if let Some(b) = Self::unboxed(v) {
-                return self.format(b, spec);
-            }
-            let msg = format!("unsupported format string passed to {type_name}.__format__");
-            return Err(self.type_error(&msg));
+            // `v` and `spec` stay rooted: the empty spec string and the
+            // dunder lookup allocate.
+            let mark = self.rt.sp;
+            self.push(v);
+            self.push(spec);
+            let r = self.format_instance(mark, &spec_s, &type_name);
+            self.truncate(mark);
+            return r;
         } else if num::is_int(v) && !(v.is_bool() && spec_s.is_empty()) {
             if spec_s.is_empty() {
                 return self.to_str(v);

@@ -940,6 +940,39 @@ fn format<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     vm.format(vm.arg(a, 0), spec)
 }
 
+/// A class statement's keywords other than `metaclass`, on the VM stack:
+/// `n` values from slot `values`, their names as a tuple in slot `names`.
+struct ClassKeywords {
+    values: usize,
+    n: usize,
+    names: usize,
+}
+
+impl ClassKeywords {
+    /// Calls the value in stack slot `f` with the values in stack slots
+    /// `positional` and these keywords.
+    fn call<H: Heap>(&self, vm: &mut Vm<H>, f: usize, positional: &[usize]) -> PyResult {
+        let mark = vm.push(vm.st(f));
+        for &p in positional {
+            vm.push(vm.st(p));
+        }
+        for i in 0..self.n {
+            vm.push(vm.st(self.values + i));
+        }
+        let kw = if self.n == 0 { Args::NO_KW } else { self.names };
+        let r = vm.call(
+            vm.st(mark),
+            Args {
+                base: mark + 1,
+                n: positional.len(),
+                kw,
+            },
+        );
+        vm.truncate(mark);
+        r
+    }
+}
+
 /// `__build_class__(body, name, *bases, metaclass=None, **kw)`.
 fn build_class<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     if a.n < 2 {
@@ -977,26 +1010,18 @@ fn build_class<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     let kns = vm.push(kn);
     let nkept = names.len();
     // The namespace: `meta.__prepare__(name, bases, **kw)` (PEP 3115).
+    let keywords = ClassKeywords {
+        values: kvals,
+        n: nkept,
+        names: kns,
+    };
+    let name = a.base + 1;
     let prep = vm.intern("__prepare__");
     let ns = match vm.getattr_opt(vm.st(ms), prep)? {
         Some(p) => {
-            let mark = vm.rt.sp;
-            vm.push(p);
-            vm.push(vm.arg(a, 1));
-            vm.push(vm.st(bs));
-            for i in 0..nkept {
-                vm.push(vm.st(kvals + i));
-            }
-            let kw = if nkept == 0 { Args::NO_KW } else { kns };
-            let r = vm.call(
-                vm.st(mark),
-                Args {
-                    base: mark + 1,
-                    n: 2,
-                    kw,
-                },
-            )?;
-            vm.truncate(mark);
+            let ps = vm.push(p);
+            let r = keywords.call(vm, ps, &[name, bs])?;
+            vm.truncate(ps);
             r
         }
         None => vm.new_dict()?,
@@ -1008,25 +1033,8 @@ fn build_class<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
         vm.setitem(vm.st(nss), k, vm.st(os))?;
     }
     // Run the class body with the namespace as its only argument.
-    vm.call_values(vm.arg(a, 0), &[ns])?;
-    let mark = vm.rt.sp;
-    vm.push(vm.st(ms));
-    vm.push(vm.arg(a, 1));
-    vm.push(vm.st(bs));
-    vm.push(vm.st(nss));
-    for i in 0..nkept {
-        vm.push(vm.st(kvals + i));
-    }
-    let kw = if nkept == 0 { Args::NO_KW } else { kns };
-    let cls = vm.call(
-        vm.st(mark),
-        Args {
-            base: mark + 1,
-            n: 3,
-            kw,
-        },
-    )?;
-    vm.truncate(mark);
+    vm.call_values(vm.arg(a, 0), &[vm.st(nss)])?;
+    let cls = keywords.call(vm, ms, &[name, bs, nss])?;
     let cs = vm.push(cls);
     // Fill the __class__ cell used by zero-argument super().
     let cc = vm.sym_str("__classcell__");

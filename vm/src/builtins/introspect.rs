@@ -17,37 +17,12 @@ use crate::vm::{Args, PyResult, Vm};
 use gc_api::Heap;
 
 pub(super) fn install<H: Heap>(vm: &mut Vm<H>) -> PyResult<()> {
-    def_property(vm, T_FUNCTION, "__code__", function_code::<H>)?;
-    def_property(vm, T_FUNCTION, "__closure__", function_closure::<H>)?;
-    def_property(vm, T_FUNCTION, "__globals__", function_globals::<H>)?;
-    def_property(
-        vm,
-        T_BASE_EXCEPTION,
-        "__traceback__",
-        exception_traceback::<H>,
-    )?;
+    vm.def_property(T_FUNCTION, "__code__", function_code::<H>);
+    vm.def_property(T_FUNCTION, "__closure__", function_closure::<H>);
+    vm.def_property(T_FUNCTION, "__globals__", function_globals::<H>);
+    vm.def_property(T_BASE_EXCEPTION, "__traceback__", exception_traceback::<H>);
     vm.def_method(T_TYPE, "__or__", type_or::<H>);
     vm.def_method(T_TYPE, "__ror__", type_ror::<H>);
-    Ok(())
-}
-
-/// Adds a read-only property with a native getter to builtin class `t`.
-fn def_property<H: Heap>(
-    vm: &mut Vm<H>,
-    t: usize,
-    name: &'static str,
-    f: crate::vm::NativeFn<H>,
-) -> PyResult<()> {
-    let idx = vm.register(name, f);
-    let g = vm.new_builtin(idx, Value::NULL)?;
-    let gs = vm.push(g);
-    let p = vm.alloc_fixed(Kind::Property)?;
-    object::init(p, field::PROP_GET, vm.st(gs));
-    for i in [field::PROP_SET, field::PROP_DEL, field::PROP_DOC] {
-        object::init(p, i, Value::NONE);
-    }
-    vm.truncate(gs);
-    vm.def_class_attr(t, name, Value::obj(p));
     Ok(())
 }
 

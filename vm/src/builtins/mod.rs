@@ -196,29 +196,33 @@ impl<H: Heap> Vm<H> {
         self.def_class_attr(t, name, Value::obj(cm));
     }
 
-    /// Adds a value to builtin class `t`'s dict.
-    /// Adds a read-only property computed by native `f(self)` (e.g.
-    /// `int.real`) to builtin class `t`.
-    pub fn def_property(&mut self, t: usize, name: &'static str, f: NativeFn<H>) {
+    /// A read-only property whose getter is native `f(self)`.
+    pub fn new_native_property(&mut self, name: &'static str, f: NativeFn<H>) -> PyResult {
         let idx = self.register(name, f);
-        if VALUE_TYPES.contains(&t) {
-            self.natives[idx].unbox_self = true;
+        let g = self.new_builtin(idx, Value::NULL)?;
+        let gs = self.push(g);
+        let p = self.alloc_fixed(Kind::Property)?;
+        object::init(p, field::PROP_GET, self.st(gs));
+        for i in [field::PROP_SET, field::PROP_DEL, field::PROP_DOC] {
+            object::init(p, i, Value::NONE);
         }
-        let b = self
-            .new_builtin(idx, Value::NULL)
-            .unwrap_or_else(|_| crate::fatal_oom(64, self.heap.limit_bytes()));
-        let bs = self.push(b);
-        let p = self
-            .alloc_fixed(Kind::Property)
-            .unwrap_or_else(|_| crate::fatal_oom(64, self.heap.limit_bytes()));
-        object::init(p, field::PROP_GET, self.st(bs));
-        for f in [field::PROP_SET, field::PROP_DEL, field::PROP_DOC] {
-            object::init(p, f, Value::NONE);
-        }
-        self.truncate(bs);
-        self.def_class_attr(t, name, Value::obj(p));
+        self.truncate(gs);
+        Ok(Value::obj(p))
     }
 
+    /// Adds a read-only property computed by native `f(self)` (e.g.
+    /// `int.real`, `function.__code__`) to builtin class `t`.
+    pub fn def_property(&mut self, t: usize, name: &'static str, f: NativeFn<H>) {
+        let p = self
+            .new_native_property(name, f)
+            .unwrap_or_else(|_| crate::fatal_oom(64, self.heap.limit_bytes()));
+        if VALUE_TYPES.contains(&t) {
+            self.natives.last_mut().expect("just registered").unbox_self = true;
+        }
+        self.def_class_attr(t, name, p);
+    }
+
+    /// Adds a value to builtin class `t`'s dict.
     pub fn def_class_attr(&mut self, t: usize, name: &str, v: Value) {
         let mark = self.push(v);
         let k = self.sym_str(name);

@@ -302,16 +302,8 @@ fn def_property<H: Heap>(
     f: NativeFn<H>,
 ) -> PyResult<()> {
     let cs = vm.push(cls);
-    let idx = vm.register(name, f);
-    let g = vm.new_builtin(idx, Value::NULL)?;
-    let gs = vm.push(g);
-    let p = vm.alloc_fixed(Kind::Property)?;
-    object::init(p, field::PROP_GET, vm.st(gs));
-    for i in [field::PROP_SET, field::PROP_DEL, field::PROP_DOC] {
-        object::init(p, i, Value::NONE);
-    }
-    vm.set_st(gs, Value::obj(p));
-    set_class_attr(vm, vm.st(cs), name, vm.st(gs))?;
+    let p = vm.new_native_property(name, f)?;
+    set_class_attr(vm, vm.st(cs), name, p)?;
     vm.truncate(cs);
     Ok(())
 }
