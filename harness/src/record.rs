@@ -100,6 +100,10 @@ pub struct Record {
     /// Minimum mutator utilisation `(window_ms, utilisation)` pairs.
     #[serde(default)]
     pub mmu: Vec<(f64, f64)>,
+    /// Numbers the program measured itself (`heaplab_hook.metric`), e.g.
+    /// finalization delays: the last value reported under each name.
+    #[serde(default)]
+    pub metrics: BTreeMap<String, f64>,
     /// The command line that ran.
     pub command: String,
 }
@@ -224,6 +228,7 @@ pub(crate) mod tests {
             gc_stats: BTreeMap::new(),
             pause_quantiles_ms: vec![0.5, 1.0],
             mmu: vec![(1.0, 0.5)],
+            metrics: BTreeMap::new(),
             command: "heaplab x.py".into(),
         }
     }

@@ -41,6 +41,8 @@ pub struct Point {
     pub mmu: Vec<(f64, f64)>,
     /// Mean time over the baseline's mean time for this benchmark.
     pub normalised: Option<f64>,
+    /// The program's own measurements (`heaplab_hook.metric`) by name.
+    pub metrics: BTreeMap<String, Summary>,
 }
 
 impl Point {
@@ -96,6 +98,16 @@ pub fn points(records: &[Record], baseline: &str) -> Vec<Point> {
                     (w as f64 / 1e3, percentile_sorted(&us, 50.0))
                 })
                 .collect();
+            let mut metric_values: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+            for r in &ok {
+                for (k, v) in &r.metrics {
+                    metric_values.entry(k.clone()).or_default().push(*v);
+                }
+            }
+            let metrics = metric_values
+                .into_iter()
+                .filter_map(|(k, vs)| Some((k, Summary::of(&vs)?)))
+                .collect();
             Point {
                 benchmark: rs[0].benchmark.clone(),
                 config: rs[0].config.clone(),
@@ -123,6 +135,7 @@ pub fn points(records: &[Record], baseline: &str) -> Vec<Point> {
                 pause_pool: pool_sketches(&sketches),
                 mmu,
                 normalised: None,
+                metrics,
             }
         })
         .collect();
@@ -482,6 +495,8 @@ pub fn report_markdown(
     }
     let _ = writeln!(w);
 
+    write_metrics(w, points, &configs, &factors);
+
     // Failures.
     let _ = writeln!(w, "## Failed invocations\n");
     if failed.is_empty() {
@@ -560,6 +575,67 @@ pub fn report_markdown(
 /// "below this collector's own minimum heap" for an OOM at a heap smaller
 /// than the collector's own minimum (expected when factors multiply a
 /// smaller reference minimum).
+/// The programs' own measurements: per benchmark and metric, the median
+/// over ok invocations for each configuration and heap factor.
+fn write_metrics(w: &mut String, points: &[Point], configs: &[String], factors: &[Option<f64>]) {
+    let benches: Vec<String> = unique(
+        points
+            .iter()
+            .filter(|p| !p.metrics.is_empty())
+            .map(|p| p.benchmark.clone()),
+    );
+    if benches.is_empty() {
+        return;
+    }
+    let _ = writeln!(w, "## Program-reported metrics\n");
+    let _ = writeln!(
+        w,
+        "Numbers the programs measured themselves (`heaplab_hook.metric`, e.g. finalization delays): the median over each point's ok invocations.\n"
+    );
+    for b in &benches {
+        let names: BTreeSet<&String> = points
+            .iter()
+            .filter(|p| &p.benchmark == b)
+            .flat_map(|p| p.metrics.keys())
+            .collect();
+        for name in names {
+            let _ = writeln!(w, "### {b}: `{name}`\n");
+            table_header(w, "config", factors);
+            for c in configs {
+                let row: Vec<&Point> = points
+                    .iter()
+                    .filter(|p| &p.benchmark == b && &p.config == c)
+                    .collect();
+                if row.iter().all(|p| !p.metrics.contains_key(name)) {
+                    continue;
+                }
+                let _ = write!(w, "| {c} |");
+                for f in factors {
+                    let cell = row
+                        .iter()
+                        .find(|p| factor_key(p.factor) == factor_key(*f))
+                        .and_then(|p| p.metrics.get(name))
+                        .map_or(String::new(), |s| four_figures(s.median));
+                    let _ = write!(w, " {cell} |");
+                }
+                let _ = writeln!(w);
+            }
+            let _ = writeln!(w);
+        }
+    }
+}
+
+/// About four significant figures, without exponents.
+fn four_figures(v: f64) -> String {
+    let digits = match v.abs() {
+        a if a >= 1000.0 => 0,
+        a if a >= 100.0 => 1,
+        a if a >= 10.0 => 2,
+        _ => 3,
+    };
+    format!("{v:.digits$}")
+}
+
 fn below_own_minimum(r: &Record, mins: &MinHeaps) -> Option<String> {
     let own = mins
         .by_benchmark
@@ -680,6 +756,29 @@ mod tests {
                 .all(|l| l.split(',').count() == header_cols)
         );
         assert_eq!(factor_columns(&pts), vec![None, Some(2.0)]);
+    }
+
+    #[test]
+    fn program_metrics_are_summarised_over_ok_invocations() {
+        let mut rs = Vec::new();
+        for (inv, delay) in [(0, 10.0), (1, 30.0), (2, 20.0)] {
+            let mut r = sample("fin", "copying", Some(2.0), inv, 100.0);
+            r.metrics.insert("delay_us".into(), delay);
+            rs.push(r);
+        }
+        let mut failed = sample("fin", "copying", Some(2.0), 3, 100.0);
+        failed.status = Status::Timeout;
+        failed.metrics.insert("delay_us".into(), 1e9);
+        rs.push(failed);
+        let pts = points(&rs, "none");
+        let m = pts[0].metrics["delay_us"];
+        assert_eq!((m.n, m.median), (3, 20.0), "failed invocation excluded");
+        let mut w = String::new();
+        write_metrics(&mut w, &pts, &["copying".into()], &[Some(2.0)]);
+        assert!(w.contains("### fin: `delay_us`"), "{w}");
+        assert!(w.contains("| copying | 20.00 |"), "{w}");
+        assert_eq!(four_figures(0.01234), "0.012");
+        assert_eq!(four_figures(2283.344), "2283");
     }
 
     #[test]

@@ -6,7 +6,7 @@ use crate::external;
 use crate::parse;
 use crate::record::{Record, Status};
 use crate::stats;
-use crate::suite::{Program, extract_checksum, extract_window_ns};
+use crate::suite::{Program, extract_checksum, extract_metrics, extract_window_ns};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::thread;
@@ -246,6 +246,7 @@ pub fn run_invocation(inv: &Invocation) -> Record {
         gc_stats: Default::default(),
         pause_quantiles_ms: Vec::new(),
         mmu: Vec::new(),
+        metrics: Default::default(),
         command: shell_join(&argv),
     };
     if let Some(log) = &inv.gc_log {
@@ -284,6 +285,7 @@ pub fn run_invocation(inv: &Invocation) -> Record {
         )
     };
     record.window_ms = window_ns.map(|ns| ns as f64 / 1e6);
+    record.metrics = extract_metrics(&out.stderr);
     let (status, reason) = classify(inv, &out, record.checksum.as_deref());
     record.status = status;
     record.reason = reason;

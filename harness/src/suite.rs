@@ -20,6 +20,9 @@ pub const CHECKSUM_PREFIX: &str = "checksum: ";
 
 /// Prefix of the stderr line `heaplab_hook` writes for the timed window.
 pub const WINDOW_PREFIX: &str = "heaplab-harness: window_ns=";
+/// Prefix of the stderr lines a program reports its own measurements on
+/// (`heaplab_hook.metric(name, value)`): `<prefix><name>=<value>`.
+pub const METRIC_PREFIX: &str = "heaplab-harness: metric ";
 
 /// One benchmark program, as described by a `[[program]]` manifest table.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -348,6 +351,19 @@ pub fn extract_window_ns(stderr: &str) -> Option<u64> {
         .and_then(|v| v.trim().parse().ok())
 }
 
+/// The `heaplab-harness: metric` values of `stderr` (the last per name;
+/// unparsable lines are skipped).
+pub fn extract_metrics(stderr: &str) -> BTreeMap<String, f64> {
+    stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix(METRIC_PREFIX))
+        .filter_map(|kv| {
+            let (k, v) = kv.split_once('=')?;
+            Some((k.trim().to_string(), v.trim().parse().ok()?))
+        })
+        .collect()
+}
+
 /// Looks `name` up on `PATH` (or checks it directly if it has a slash).
 pub fn find_interpreter(name: &str) -> Option<PathBuf> {
     let direct = Path::new(name);
@@ -563,5 +579,10 @@ mod tests {
         assert_eq!(extract_checksum("nothing\n"), None);
         let err = "noise\nheaplab-harness: window_ns=12345\n";
         assert_eq!(extract_window_ns(err), Some(12345));
+        let err = "heaplab-harness: metric a_us=1.5\nx\nheaplab-harness: metric b=oops\n\
+                   heaplab-harness: metric a_us=2.0\n";
+        let m = extract_metrics(err);
+        assert_eq!(m.len(), 1, "unparsable values are skipped");
+        assert_eq!(m["a_us"], 2.0, "the last value wins");
     }
 }

@@ -624,6 +624,7 @@ fn unrunnable(program: &Program, rt: &Runtime, size: u64, s: &Settings, mins: &M
         gc_stats: BTreeMap::new(),
         pause_quantiles_ms: Vec::new(),
         mmu: Vec::new(),
+        metrics: BTreeMap::new(),
         command: String::new(),
     }
 }

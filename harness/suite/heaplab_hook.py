@@ -7,6 +7,10 @@ or PyPy this fallback times the window with time.perf_counter. Either way
 one line goes to stderr, never stdout:
 
     heaplab-harness: window_ns=<nanoseconds>
+
+A program may also report its own measurements with metric(name, value),
+one `heaplab-harness: metric <name>=<value>` line each on stderr; the
+harness keeps the last value of each name per invocation.
 """
 
 import sys
@@ -25,6 +29,12 @@ except ImportError:
         elapsed = time.perf_counter() - _start[0]
         sys.stderr.write("heaplab-harness: window_ns=%d\n" % int(elapsed * 1e9))
         sys.stderr.flush()
+
+
+def metric(name, value):
+    """Reports a program-measured number (e.g. a finalization delay)."""
+    sys.stderr.write("heaplab-harness: metric %s=%r\n" % (name, float(value)))
+    sys.stderr.flush()
 
 
 def parse_args(argv, default_size):
