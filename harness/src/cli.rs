@@ -9,7 +9,8 @@ use crate::runner::{Invocation, Runtime, run_invocation, shell_join};
 use crate::suite::{Program, Suite, default_suite_dir};
 use crate::sweep::{self, SearchContext, Settings, Sweep};
 use clap::{Args, Parser, Subcommand};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 /// Benchmarks a quick sweep runs by default: GC-heavy tree builders,
@@ -297,17 +298,25 @@ fn unknown_benchmark(suite: &Suite, n: &str) -> String {
     )
 }
 
-fn stdlib_of(vm_args: &[String]) -> String {
-    let mut it = vm_args.iter();
-    while let Some(a) = it.next() {
-        if let Some(v) = a.strip_prefix("--stdlib=") {
-            return v.to_string();
+/// The standard library the VM actually uses with these arguments: the
+/// directory `heaplab` loads CPython's `os.py` from (asked of the VM, since
+/// it finds the stdlib itself when `--stdlib` is not given).
+fn stdlib_of(heaplab: &Path, vm_args: &[String]) -> String {
+    let probe = Command::new(heaplab)
+        .args(vm_args)
+        .args(["-c", "import os; print(os.__file__)"])
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output();
+    match probe {
+        Ok(out) if out.status.success() => {
+            let file = String::from_utf8_lossy(&out.stdout).trim().to_string();
+            Path::new(&file)
+                .parent()
+                .map_or(file.clone(), |d| d.display().to_string())
         }
-        if a == "--stdlib" {
-            return it.next().cloned().unwrap_or_default();
-        }
+        _ => "none found (heaplab's built-in modules only)".to_string(),
     }
-    "none (heaplab's built-in modules only)".to_string()
 }
 
 /// Parses the arguments and runs; returns the process exit code.
@@ -636,7 +645,7 @@ fn run_sweep(env: &Env, a: &SweepArgs) -> Result<(), String> {
         os: provenance::os(),
         heaplab: exe.display().to_string(),
         heaplab_id: provenance::binary_id(&exe),
-        stdlib: stdlib_of(&a.vm_args),
+        stdlib: stdlib_of(&exe, &a.vm_args),
         peers: peers
             .iter()
             .map(|(r, v)| (r.config().to_string(), v.clone()))

@@ -26,7 +26,7 @@ pub struct Provenance {
     pub heaplab: String,
     /// `heaplab --version` plus a content hash of the binary.
     pub heaplab_id: String,
-    /// The standard library the VM used (`--stdlib` argument, or none).
+    /// The standard library directory the VM loads CPython modules from.
     pub stdlib: String,
     /// Peer interpreters and their versions.
     pub peers: Vec<(String, String)>,
