@@ -55,6 +55,19 @@ pub struct Capabilities {
     pub generational: bool,
     /// The collector counts references.
     pub reference_counting: bool,
+    /// A collection reclaims unreachable objects (false only for a heap
+    /// that never collects). With precise roots, `gc.collect()` then finds
+    /// all garbage; with ambiguous roots it may still retain some falsely.
+    pub reclaims: bool,
+}
+
+impl Capabilities {
+    /// Does an explicit full collection find every unreachable object?
+    /// Programs that check "after `gc.collect()` every finalizer has run"
+    /// may do so only under such a heap (SEMANTICS.md R12).
+    pub fn collect_is_complete(&self) -> bool {
+        self.reclaims && self.roots == RootPrecision::Precise
+    }
 }
 
 /// Why a collection was started; recorded in pause events.

@@ -126,6 +126,7 @@ impl Heap for NoneHeap {
             barrier_on_init: false,
             generational: false,
             reference_counting: false,
+            reclaims: false,
         }
     }
 

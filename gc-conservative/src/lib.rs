@@ -408,6 +408,7 @@ impl Heap for ConservativeHeap {
             barrier_on_init: false,
             generational: false,
             reference_counting: false,
+            reclaims: true,
         }
     }
 

@@ -284,6 +284,7 @@ impl Heap for CopyingHeap {
             barrier_on_init: false,
             generational: false,
             reference_counting: false,
+            reclaims: true,
         }
     }
 

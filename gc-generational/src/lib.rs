@@ -294,6 +294,7 @@ impl Heap for GenerationalHeap {
             barrier_on_init: false,
             generational: true,
             reference_counting: false,
+            reclaims: true,
         }
     }
 

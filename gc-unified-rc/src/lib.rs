@@ -190,6 +190,7 @@ impl Heap for UnifiedRcHeap {
             barrier_on_init: false,
             generational: false,
             reference_counting: true,
+            reclaims: true,
         }
     }
 

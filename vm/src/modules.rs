@@ -105,6 +105,7 @@ impl<H: Heap> Vm<H> {
                 self.module_fn(ms, "harness_begin", harness_begin::<H>)?;
                 self.module_fn(ms, "harness_end", harness_end::<H>)?;
                 self.module_fn(ms, "trace_mark", trace_mark::<H>)?;
+                self.module_fn(ms, "collector_info", collector_info::<H>)?;
             }
             "builtins" => {
                 let bd = self.rt.globals_roots[ROOT_BUILTINS];
@@ -1049,6 +1050,45 @@ fn gc_get_stats<H: Heap>(vm: &mut Vm<H>, _a: Args) -> PyResult {
             vm.int_from_i64(v)?
         };
         vm.dict_set_item(vm.st(ds), vm.st(ks), val)?;
+        vm.truncate(ks);
+    }
+    let d = vm.st(ds);
+    vm.truncate(ds);
+    Ok(d)
+}
+
+/// `_heaplab.collector_info()`: what the running collector is and
+/// promises, so a program can tell which of SEMANTICS.md's guarantees hold
+/// (e.g. `collect_is_complete`: after `gc.collect()` every unreachable
+/// object is gone, false for `none` and for ambiguous roots).
+fn collector_info<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "collector_info", 0, 0)?;
+    let caps = vm.heap.capabilities();
+    let name = vm.heap.stats().collector;
+    let roots = match caps.roots {
+        gc_api::RootPrecision::Ambiguous => "ambiguous",
+        gc_api::RootPrecision::Precise => "precise",
+    };
+    let d = vm.new_dict()?;
+    let ds = vm.push(d);
+    let flags = [
+        ("moving", caps.moves_objects),
+        ("generational", caps.generational),
+        ("reference_counting", caps.reference_counting),
+        ("reclaims", caps.reclaims),
+        ("collect_is_complete", caps.collect_is_complete()),
+    ];
+    for (k, text) in [("name", name), ("roots", roots)] {
+        let kv = vm.new_str(k)?;
+        let ks = vm.push(kv);
+        let v = vm.new_str(text)?;
+        vm.dict_set_item(vm.st(ds), vm.st(ks), v)?;
+        vm.truncate(ks);
+    }
+    for (k, b) in flags {
+        let kv = vm.new_str(k)?;
+        let ks = vm.push(kv);
+        vm.dict_set_item(vm.st(ds), vm.st(ks), Value::bool(b))?;
         vm.truncate(ks);
     }
     let d = vm.st(ds);

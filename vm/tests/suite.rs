@@ -14,19 +14,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 /// Runs expected to fail today: program, configurations (empty: all), why.
-const KNOWN_GAPS: &[(&str, &[&str], &str)] = &[
-    (
-        "finalizer_churn",
-        &["none"],
-        "checks that gc.collect() finalized its garbage; the none heap never collects",
-    ),
-    (
-        "finalizer_churn",
-        &["conservative", "conservative+stress"],
-        "false retention through stale native-stack words (R12 allows it; \
-         passes with --gc-opt roots=precise)",
-    ),
-];
+const KNOWN_GAPS: &[(&str, &[&str], &str)] = &[];
 
 /// Is (program, configuration) a known gap?
 fn known_gap(program: &str, config: &str) -> bool {

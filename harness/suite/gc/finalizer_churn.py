@@ -26,12 +26,28 @@ time cycle breaking to leave them alive until the resurrector goes).
 gc.collect() is called until two consecutive calls finalize nothing, so
 collectors that need one pass per chain layer give the same answer. The
 size is the number of rounds.
+
+Under a heaplab collector whose gc.collect() is not complete (SEMANTICS.md
+R12: ambiguous roots may retain objects falsely; `none` never collects),
+an object left unfinalized is counted instead of failing the run: only
+safety and ordering stay fatal (never finalized twice, chain order, an
+intact resurrected object). The checksum is built from facts false
+retention cannot change (the plan's counts, and chain members spared by a
+resurrector, which stay reachable), so it is the same under every
+collector; the unfinalized counts go out as `heaplab_hook.metric`s.
 """
 
 import gc
 import sys
 
-from heaplab_hook import run
+from heaplab_hook import metric, run
+
+try:
+    from _heaplab import collector_info
+
+    COMPLETE = collector_info()["collect_is_complete"]
+except ImportError:  # CPython, PyPy
+    COMPLETE = True
 
 DEFAULT_SIZE = 450
 MASK = (1 << 31) - 1
@@ -158,6 +174,13 @@ def build(plan, state, keep):
     return state
 
 
+def missing(what, n):
+    """`n` objects were left unfinalized where a complete collect finalizes."""
+    if n and COMPLETE:
+        fail(what)
+    return n
+
+
 def check_once(serials):
     n = 0
     for s in serials:
@@ -176,6 +199,7 @@ def bench(size):
     collect_all()
     state = 2024
     h = 0
+    unfinalized_after_collect = 0
     aged = []  # (round to drop at, plan, structures)
     for r in range(size):
         plan = Plan()
@@ -194,21 +218,24 @@ def bench(size):
         sure = spared = 0
         resurrected = 0
         for p in plans:
-            for s in p.sure:
-                if FIN_COUNT[s] != 1:
-                    fail("object not finalized after gc.collect()")
+            unfinalized_after_collect += missing(
+                "object not finalized after gc.collect()",
+                len(p.sure) - check_once(p.sure),
+            )
             sure += len(p.sure)
             spared += len(p.spared) - check_once(p.spared)
-            for s in p.resurrectors:
-                if FIN_COUNT[s] != 1:
-                    fail("resurrector not finalized")
+            missing(
+                "resurrector not finalized",
+                len(p.resurrectors) - check_once(p.resurrectors),
+            )
             resurrected += len(p.resurrectors)
             for chain in p.chains:
                 for k in range(len(chain) - 1):
                     a, b = FIN_SEQ[chain[k]], FIN_SEQ[chain[k + 1]]
                     if b >= 0 and (a < 0 or a > b):
                         fail("chain finalized downstream first")
-        if len(ZOMBIES) != resurrected:
+        # A falsely retained resurrector may come back rounds late.
+        if len(ZOMBIES) != resurrected and COMPLETE:
             fail("resurrected %d, expected %d" % (len(ZOMBIES), resurrected))
         for z in ZOMBIES:
             if z.payload[0] != z.serial:
@@ -220,12 +247,15 @@ def bench(size):
         collect_all()
         total = 0
         for p in plans:
-            if check_once(p.all) != len(p.all):
-                fail("object left unfinalized after its structure died")
+            missing(
+                "object left unfinalized after its structure died",
+                len(p.all) - check_once(p.all),
+            )
             total += len(p.all)
             for chain in p.chains:
                 for k in range(len(chain) - 1):
-                    if FIN_SEQ[chain[k]] > FIN_SEQ[chain[k + 1]]:
+                    a, b = FIN_SEQ[chain[k]], FIN_SEQ[chain[k + 1]]
+                    if b >= 0 and (a < 0 or a > b):
                         fail("chain finalized downstream first")
         plans = None
         h = (h * 1000003 + sure * 7 + spared * 131 + resurrected * 1031 + total) % 1000000007
@@ -234,8 +264,12 @@ def bench(size):
     collect_all()
     del ZOMBIES[:]
     collect_all()
-    if check_once(range(len(FIN_COUNT))) != len(FIN_COUNT):
-        fail("objects left unfinalized at the end")
+    unfinalized_at_end = missing(
+        "objects left unfinalized at the end",
+        len(FIN_COUNT) - check_once(range(len(FIN_COUNT))),
+    )
+    metric("unfinalized_after_collect", unfinalized_after_collect)
+    metric("unfinalized_at_end", unfinalized_at_end)
     return "%d/%d" % (len(FIN_COUNT), h)
 
 
