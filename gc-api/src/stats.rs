@@ -154,6 +154,15 @@ impl GcStats {
         }
     }
 
+    /// Starts a measurement window (the harness's timed window): the
+    /// high-water marks restart, the peak heap from `used_now` and the
+    /// longest pause from zero, so a block made with [`GcStats::since`]
+    /// reports the window's own rather than the warm-up's.
+    pub fn begin_window(&mut self, used_now: usize) {
+        self.peak_heap = used_now;
+        self.max_pause = Duration::ZERO;
+    }
+
     /// Starts timing a pause.
     pub fn begin_pause(
         &mut self,
@@ -339,6 +348,22 @@ mod tests {
         assert!(block.starts_with("==== heaplab gc-stats ===="));
         assert!(block.contains("pauses.minor"));
         assert!(!block.contains("pauses.full"));
+    }
+
+    #[test]
+    fn a_window_restarts_the_high_water_marks() {
+        let mut s = GcStats::new("test", usize::MAX);
+        let t = s.begin_pause(PauseKind::Full, "explicit", 1000);
+        s.end_pause(t, 10, 5);
+        assert_eq!(s.peak_heap, 1000);
+        s.begin_window(40);
+        let before = s.clone();
+        assert_eq!((s.peak_heap, s.max_pause), (40, Duration::ZERO));
+        let t = s.begin_pause(PauseKind::Minor, "alloc", 300);
+        s.end_pause(t, 20, 5);
+        let w = s.since(&before);
+        assert_eq!(w.peak_heap, 300, "the window's peak, not the warm-up's");
+        assert!(w.max_pause <= s.pause_time[1]);
     }
 
     #[test]

@@ -6,7 +6,9 @@ use crate::external;
 use crate::parse;
 use crate::record::{Record, Status};
 use crate::stats;
-use crate::suite::{Program, extract_checksum, extract_metrics, extract_window_ns};
+use crate::suite::{
+    Program, extract_checksum, extract_metrics, extract_window_clock, extract_window_ns,
+};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::thread;
@@ -309,7 +311,10 @@ pub fn run_invocation(inv: &Invocation) -> Record {
     if let Some(log) = &inv.gc_log {
         if let Ok(text) = std::fs::read_to_string(log) {
             match parse::parse_gc_log(&text) {
-                Ok(pauses) => summarise_pauses(&mut record, &pauses),
+                Ok(pauses) => {
+                    let clock = extract_window_clock(&out.stderr);
+                    summarise_pauses(&mut record, &pauses, clock);
+                }
                 Err(e) if record.ok() => {
                     record.status = Status::Error;
                     record.reason = Some(format!("unreadable gc-log: {e}"));
@@ -373,20 +378,37 @@ fn classify(
 /// the whole process; the window's pauses are its last `pauses` rows (the
 /// count from the stats block), and the MMU span is the window ending at the
 /// last pause's end.
-pub fn summarise_pauses(record: &mut Record, all: &[parse::Pause]) {
-    let n = record
-        .pauses
-        .map_or(all.len(), |n| (n as usize).min(all.len()));
-    let window = &all[all.len() - n..];
+pub fn summarise_pauses(record: &mut Record, all: &[parse::Pause], clock: Option<(u64, u64)>) {
+    let window: &[parse::Pause] = match clock {
+        // The VM said where the window lies on the log's clock.
+        Some((begin, end)) => {
+            let first = all.partition_point(|p| p.begin_ns < begin);
+            let last = all.partition_point(|p| p.end_ns <= end);
+            &all[first..last.max(first)]
+        }
+        // Older VMs: the window's pause count, taken from the end.
+        None => {
+            let n = record
+                .pauses
+                .map_or(all.len(), |n| (n as usize).min(all.len()));
+            &all[all.len() - n..]
+        }
+    };
     let durations: Vec<f64> = window.iter().map(parse::Pause::ms).collect();
     record.pause_quantiles_ms = stats::quantile_sketch(&durations, 100);
     let intervals: Vec<(f64, f64)> = window
         .iter()
         .map(|p| (p.begin_ns as f64 / 1e6, p.end_ns as f64 / 1e6))
         .collect();
-    let span = record.window_ms.unwrap_or(record.wall_ms);
-    let end = intervals.last().map_or(span, |p| p.1).max(span);
-    let start = (end - span).min(intervals.first().map_or(end, |p| p.0));
+    let (start, end) = match clock {
+        Some((b, e)) => (b as f64 / 1e6, e as f64 / 1e6),
+        None => {
+            let span = record.window_ms.unwrap_or(record.wall_ms);
+            let end = intervals.last().map_or(span, |p| p.1).max(span);
+            let start = (end - span).min(intervals.first().map_or(end, |p| p.0));
+            (start, end)
+        }
+    };
     record.mmu = stats::mmu_curve(&intervals, start, end);
 }
 
@@ -454,8 +476,31 @@ mod tests {
             work: 0,
         };
         // A warm-up pause of 50 ms, then two window pauses of 1 and 3 ms.
-        summarise_pauses(&mut r, &[p(0, 50), p(100, 101), p(150, 153)]);
+        let log = [p(0, 50), p(100, 101), p(150, 153)];
+        summarise_pauses(&mut r, &log, None);
         assert_eq!(r.pause_quantiles_ms.len(), 101);
+        assert_eq!(r.pause_quantiles_ms[0], 1.0);
+        assert_eq!(r.pause_quantiles_ms[100], 3.0);
+        assert_eq!(r.mmu.iter().find(|m| m.0 == 100.0).unwrap().1, 0.96);
+    }
+
+    #[test]
+    fn window_pauses_are_chosen_by_the_window_clock() {
+        let mut r = crate::record::tests::sample("b", "copying", Some(2.0), 0, 100.0);
+        // The pause count would pick the last two; the clock knows better:
+        // the window is [60, 160) ms, and a pause at exit follows it.
+        r.pauses = Some(2);
+        let p = |b: u64, e: u64| parse::Pause {
+            begin_ns: b * 1_000_000,
+            end_ns: e * 1_000_000,
+            kind: "full".into(),
+            reason: "alloc".into(),
+            heap_before: 0,
+            heap_after: 0,
+            work: 0,
+        };
+        let log = [p(0, 50), p(100, 101), p(150, 153), p(170, 190)];
+        summarise_pauses(&mut r, &log, Some((60_000_000, 160_000_000)));
         assert_eq!(r.pause_quantiles_ms[0], 1.0);
         assert_eq!(r.pause_quantiles_ms[100], 3.0);
         assert_eq!(r.mmu.iter().find(|m| m.0 == 100.0).unwrap().1, 0.96);

@@ -20,6 +20,9 @@ pub const CHECKSUM_PREFIX: &str = "checksum: ";
 
 /// Prefix of the stderr line `heaplab_hook` writes for the timed window.
 pub const WINDOW_PREFIX: &str = "heaplab-harness: window_ns=";
+/// Prefix of the stderr line giving the window on the `--gc-log` clock:
+/// `<prefix><begin>-<end>` in ns since the VM's stats began.
+pub const WINDOW_CLOCK_PREFIX: &str = "heaplab-harness: window_clock_ns=";
 /// Prefix of the stderr lines a program reports its own measurements on
 /// (`heaplab_hook.metric(name, value)`): `<prefix><name>=<value>`.
 pub const METRIC_PREFIX: &str = "heaplab-harness: metric ";
@@ -351,6 +354,16 @@ pub fn extract_window_ns(stderr: &str) -> Option<u64> {
         .and_then(|v| v.trim().parse().ok())
 }
 
+/// The last timed window on the `--gc-log` clock, `(begin_ns, end_ns)`.
+pub fn extract_window_clock(stderr: &str) -> Option<(u64, u64)> {
+    let v = stderr
+        .lines()
+        .rev()
+        .find_map(|l| l.strip_prefix(WINDOW_CLOCK_PREFIX))?;
+    let (b, e) = v.trim().split_once('-')?;
+    Some((b.parse().ok()?, e.parse().ok()?))
+}
+
 /// The `heaplab-harness: metric` values of `stderr` (the last per name;
 /// unparsable lines are skipped).
 pub fn extract_metrics(stderr: &str) -> BTreeMap<String, f64> {
@@ -581,6 +594,12 @@ mod tests {
         assert_eq!(extract_window_ns(err), Some(12345));
         let err = "heaplab-harness: metric a_us=1.5\nx\nheaplab-harness: metric b=oops\n\
                    heaplab-harness: metric a_us=2.0\n";
+        let clock = "heaplab-harness: window_clock_ns=5-17\nheaplab-harness: window_ns=12\n";
+        assert_eq!(extract_window_clock(clock), Some((5, 17)));
+        assert_eq!(
+            extract_window_clock("heaplab-harness: window_ns=12\n"),
+            None
+        );
         let m = extract_metrics(err);
         assert_eq!(m.len(), 1, "unparsable values are skipped");
         assert_eq!(m["a_us"], 2.0, "the last value wins");

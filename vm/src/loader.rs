@@ -338,6 +338,8 @@ impl<H: Heap> Vm<H> {
 
     /// Marks the start of a benchmark's timed window.
     pub fn harness_begin(&mut self) {
+        let used = self.heap.used_bytes();
+        self.heap.stats_mut().begin_window(used);
         let s = self.heap.stats_mut().clone();
         self.harness_start = Some((std::time::Instant::now(), s));
     }
@@ -351,6 +353,14 @@ impl<H: Heap> Vm<H> {
         let wall = t0.elapsed();
         self.flush();
         let mut err = std::io::stderr().lock();
+        // The window on the --gc-log clock (ns since the stats began), so
+        // the harness can pick the window's own pauses from the log.
+        let begin = t0.saturating_duration_since(before.created).as_nanos();
+        let _ = writeln!(
+            err,
+            "heaplab-harness: window_clock_ns={begin}-{}",
+            begin + wall.as_nanos()
+        );
         let _ = writeln!(err, "heaplab-harness: window_ns={}", wall.as_nanos());
         if self.config.gc_stats {
             let now = self.heap.stats_mut().clone();
