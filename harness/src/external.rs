@@ -48,6 +48,9 @@ pub enum Source {
     Pyperf {
         /// The `--suite-dir` it was found under.
         root: PathBuf,
+        /// Script arguments selecting the variant (`[tool.pyperformance]
+        /// extra_opts`, e.g. `["pickle_dict"]`).
+        extra_opts: Vec<String>,
     },
     /// A PyPy benchmarks `own/X.py`.
     PypyOwn {
@@ -191,34 +194,19 @@ fn discover_pyperf(dir: &Path, root: &Path) -> Result<Vec<Program>, String> {
         if !script.is_file() {
             continue;
         }
-        let mut name = short.to_string();
-        let mut description = format!("pyperformance benchmark {base}");
-        let mut requirements = Vec::new();
-        if let Ok(text) = std::fs::read_to_string(path.join("pyproject.toml"))
-            && let Ok(doc) = text.parse::<toml::Table>()
-        {
-            let project = doc.get("project").and_then(|p| p.as_table());
-            if let Some(n) = doc
-                .get("tool")
-                .and_then(|t| t.get("pyperformance"))
-                .and_then(|t| t.get("name"))
-                .and_then(|n| n.as_str())
-            {
-                name = n.to_string();
-            }
-            if let Some(d) = project
-                .and_then(|p| p.get("description"))
-                .and_then(|d| d.as_str())
-            {
-                description = d.to_string();
-            }
-            if let Some(deps) = project
-                .and_then(|p| p.get("dependencies"))
-                .and_then(|d| d.as_array())
-            {
-                requirements.extend(deps.iter().filter_map(|d| d.as_str()).map(requirement));
-            }
-        }
+        let main = read_toml(&path.join("pyproject.toml"));
+        let mut description = main
+            .as_ref()
+            .and_then(|d| d.get("project")?.get("description")?.as_str())
+            .map_or_else(|| format!("pyperformance benchmark {base}"), str::to_string);
+        let mut requirements: Vec<String> = main
+            .as_ref()
+            .and_then(|d| d.get("project")?.get("dependencies")?.as_array().cloned())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|d| d.as_str())
+            .map(requirement)
+            .collect();
         if let Ok(text) = std::fs::read_to_string(path.join("requirements.txt")) {
             requirements.extend(
                 text.lines()
@@ -235,19 +223,54 @@ fn discover_pyperf(dir: &Path, root: &Path) -> Result<Vec<Program>, String> {
         requirements.retain(|r| r != "pyperf");
         requirements.sort();
         requirements.dedup();
-        programs.push(external_program(
-            format!("{PYPERF_PREFIX}{name}"),
-            script,
-            "pyperf",
-            description,
-            requirements,
-            Source::Pyperf {
-                root: root.to_path_buf(),
-            },
-            root,
-        ));
+        // The benchmark itself, then its variants: every other `*.toml`
+        // beside run_benchmark.py (e.g. bm_pickle/bm_pickle_dict.toml),
+        // each the same script with its own name and extra_opts.
+        let mut variants = vec![(short.to_string(), main)];
+        for toml_path in sorted_entries(&path)? {
+            let is_variant = toml_path.extension().is_some_and(|e| e == "toml")
+                && toml_path.file_name().is_some_and(|n| n != "pyproject.toml");
+            if is_variant && let Some(doc) = read_toml(&toml_path) {
+                let stem = toml_path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+                let fallback = stem.strip_prefix("bm_").unwrap_or(stem).to_string();
+                variants.push((fallback, Some(doc)));
+            }
+        }
+        for (fallback, doc) in variants {
+            let tool = doc
+                .as_ref()
+                .and_then(|d| d.get("tool")?.get("pyperformance").cloned());
+            let name = tool
+                .as_ref()
+                .and_then(|t| t.get("name")?.as_str().map(str::to_string))
+                .unwrap_or(fallback);
+            let extra_opts = tool
+                .as_ref()
+                .and_then(|t| t.get("extra_opts")?.as_array().cloned())
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|o| o.as_str().map(str::to_string))
+                .collect();
+            programs.push(external_program(
+                format!("{PYPERF_PREFIX}{name}"),
+                script.clone(),
+                "pyperf",
+                description.clone(),
+                requirements.clone(),
+                Source::Pyperf {
+                    root: root.to_path_buf(),
+                    extra_opts,
+                },
+                root,
+            ));
+        }
     }
     Ok(programs)
+}
+
+/// A TOML file as a table, if it exists and parses.
+fn read_toml(path: &Path) -> Option<toml::Table> {
+    std::fs::read_to_string(path).ok()?.parse().ok()
 }
 
 /// The distribution name of a requirement line (`foo[x]>=1.0; ...` → `foo`).
@@ -354,8 +377,8 @@ pub fn launch(program: &Program, size: u64, warmup: u32, iterations: u32) -> Lau
             cwd: dir.clone(),
             python_path: vec![pyperf_dir(), dir],
         },
-        _ => Launch {
-            args: vec![
+        source => {
+            let mut args = vec![
                 script.display().to_string(),
                 "--warmups".to_string(),
                 warmup.to_string(),
@@ -363,10 +386,16 @@ pub fn launch(program: &Program, size: u64, warmup: u32, iterations: u32) -> Lau
                 iterations.max(1).to_string(),
                 "--loops".to_string(),
                 size.max(1).to_string(),
-            ],
-            cwd: dir,
-            python_path: vec![pyperf_dir()],
-        },
+            ];
+            if let Source::Pyperf { extra_opts, .. } = source {
+                args.extend(extra_opts.iter().cloned());
+            }
+            Launch {
+                args,
+                cwd: dir,
+                python_path: vec![pyperf_dir()],
+            }
+        }
     }
 }
 

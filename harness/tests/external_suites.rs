@@ -27,6 +27,7 @@ fn pypy() -> PathBuf {
 
 /// Fixtures that run cleanly; `pyperf/fixture_broken` fails on purpose.
 const GOOD: &[&str] = &[
+    "pyperf/fixture_linked",
     "pyperf/fixture_timefunc",
     "pyperf/fixture_timeit",
     "pyperf/fixture_trees",
@@ -74,6 +75,7 @@ fn discovery_finds_the_fixtures() {
         names,
         [
             "pyperf/fixture_broken",
+            "pyperf/fixture_linked",
             "pyperf/fixture_timefunc",
             "pyperf/fixture_timeit",
             "pyperf/fixture_trees"
@@ -90,12 +92,16 @@ fn discovery_finds_the_fixtures() {
     }
     // Named from pyproject.toml [tool.pyperformance] name, else bm_NAME.
     assert!(
-        progs[3]
+        progs[4]
             .path
             .parent()
             .unwrap()
             .ends_with("bm_fixture_trees")
     );
+    // A variant: the same script with its extra_opts after the options.
+    assert_eq!(progs[1].path, progs[2].path);
+    let l = external::launch(&progs[1], 1, 0, 1);
+    assert_eq!(l.args.last().map(String::as_str), Some("linked"));
 
     let own = external::discover(&pypy()).unwrap();
     let names: Vec<&str> = own.iter().map(|p| p.name.as_str()).collect();
@@ -115,7 +121,7 @@ fn discovery_finds_the_fixtures() {
     assert!(external::discover(&fixtures().join("missing")).is_err());
 
     // Launch lines: pyperf options for bm_*, the driver for own/.
-    let l = external::launch(&progs[3], 1, 2, 3);
+    let l = external::launch(&progs[4], 1, 2, 3);
     assert_eq!(
         l.args[1..],
         ["--warmups", "2", "--values", "3", "--loops", "1"]

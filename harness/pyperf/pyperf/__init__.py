@@ -583,7 +583,36 @@ class Runner(object):
         return bench
 
     def bench_async_func(self, name, func, *args, **kwargs):
-        raise NotImplementedError("heaplab's pyperf: bench_async_func is not supported")
+        """Times `await func(*args)` run `loops` times per value, inside a
+        fresh event loop per value (`asyncio.run`, or `loop_factory()`)."""
+        inner_loops = kwargs.pop("inner_loops", None)
+        metadata = kwargs.pop("metadata", None)
+        loop_factory = kwargs.pop("loop_factory", None)
+        if kwargs:
+            raise TypeError("bench_async_func: unexpected keyword(s) %s" % sorted(kwargs))
+        import asyncio
+
+        clock = perf_counter
+
+        async def timed(loops):
+            t0 = clock()
+            for _ in range(loops):
+                await func(*args)
+            return clock() - t0
+
+        def one_value(loops):
+            if loop_factory is None:
+                return asyncio.run(timed(loops))
+            loop = loop_factory()
+            try:
+                return loop.run_until_complete(timed(loops))
+            finally:
+                loop.close()
+
+        bench = self._run(name, one_value, inner_loops)
+        if metadata:
+            bench.metadata.update(metadata)
+        return bench
 
     def bench_command(self, name, command):
         raise NotImplementedError("heaplab's pyperf: bench_command is not supported")
