@@ -385,7 +385,7 @@ impl<H: Heap> Vm<H> {
     /// Imports a dotted module name, parents first.
     pub fn import_module(&mut self, full: &str) -> PyResult {
         if let Some(m) = self.modules_get(full)? {
-            return Ok(m);
+            return self.cached_module(full, m);
         }
         let Some((parent, leaf)) = full.rsplit_once('.') else {
             return self.find_and_load(full);
@@ -395,7 +395,7 @@ impl<H: Heap> Vm<H> {
         // The parent may have registered the submodule itself (os.path).
         if let Some(m) = self.modules_get(full)? {
             self.truncate(pms);
-            return Ok(m);
+            return self.cached_module(full, m);
         }
         let m = self.find_and_load(full)?;
         let ms = self.push(m);
@@ -404,6 +404,16 @@ impl<H: Heap> Vm<H> {
         self.setattr(self.st(pms), sym, self.st(ms))?;
         let m = self.st(ms);
         self.truncate(pms);
+        Ok(m)
+    }
+
+    /// A `sys.modules` entry: None there blocks the import, as in CPython
+    /// (e.g. `sys.modules['_pickle'] = None` to force the pure-Python path).
+    fn cached_module(&mut self, full: &str, m: Value) -> PyResult {
+        if m.is_none() {
+            let msg = format!("import of {full} halted; None in sys.modules");
+            return Err(self.module_not_found(&msg, full));
+        }
         Ok(m)
     }
 
@@ -606,7 +616,7 @@ impl<H: Heap> Vm<H> {
             return Ok(v);
         }
         // Maybe a submodule not imported yet.
-        if object::kind(module.as_obj()) == Kind::Module {
+        if module.is_obj() && object::kind(module.as_obj()) == Kind::Module {
             let mn =
                 object::str_of(object::get(module.as_obj(), field::MOD_NAME).as_obj()).to_string();
             let full = format!("{mn}.{}", self.interner.name(name));
@@ -1006,9 +1016,13 @@ fn sys_unraisablehook<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     Ok(Value::NONE)
 }
 
+/// `gc.collect()`: a full collection with finalizers run. It returns None,
+/// as PyPy's does: the collectors do not count the unreachable objects
+/// they reclaim (a copying collector never visits them), and CPython's
+/// count would otherwise be reported as a false 0.
 fn gc_collect<H: Heap>(vm: &mut Vm<H>, _a: Args) -> PyResult {
     vm.collect_garbage();
-    Ok(Value::int(0))
+    Ok(Value::NONE)
 }
 
 fn gc_enable<H: Heap>(vm: &mut Vm<H>, _a: Args) -> PyResult {

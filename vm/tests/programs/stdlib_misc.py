@@ -24,3 +24,13 @@ print(fib(80), fib.cache_info().hits > 0)
 h = [5, 1, 4, 2]; heapq.heapify(h); print([heapq.heappop(h) for _ in range(4)], bisect.bisect([1, 3, 5], 4))
 print(textwrap.fill("the quick brown fox jumps over the lazy dog " * 3, width=30))
 print(string.Template("$who likes $what").substitute(who="tim", what="pie"), "{0:>5}|{1:<4}|".format("a", "b"))
+import sys
+sys.modules["_heaplab_blocked"] = None  # None in sys.modules blocks the import
+try:
+    import _heaplab_blocked
+except ModuleNotFoundError as e:
+    print("blocked:", e, e.name)
+try:
+    from _heaplab_blocked import x
+except ImportError as e:
+    print(type(e).__name__, e)
