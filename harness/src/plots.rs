@@ -5,7 +5,7 @@
 //! system fonts are needed.
 
 use crate::record::factor_label;
-use crate::report::{Point, geomeans};
+use crate::report::{Point, complete_points, geomeans};
 use crate::stats::{Summary, geomean};
 use crate::sweep::MinHeaps;
 use plotters::coord::Shift;
@@ -238,8 +238,11 @@ fn summary_of(v: f64) -> Summary {
 
 /// Per (config, factor): geometric means over benchmarks of total and
 /// mutator time over the baseline's time, and the arithmetic mean of GC
-/// time over the baseline's time (GC time can be zero).
+/// time over the baseline's time (GC time can be zero). Only benchmarks
+/// a configuration completed at every factor count, so each curve is over
+/// one set of programs.
 fn geomean_points(points: &[Point], baseline: &str) -> Vec<Point> {
+    let points = &complete_points(points);
     let base: BTreeMap<&str, f64> = points
         .iter()
         .filter(|p| p.config == baseline && p.factor.is_none())
@@ -286,7 +289,9 @@ fn draw_geomean<DB: DrawingBackend>(
 ) -> Result<(), String> {
     let root = root
         .titled(
-            &format!("all benchmarks: time relative to {baseline} (geometric mean)"),
+            &format!(
+                "programs completed at every heap factor: time relative to {baseline} (geometric mean)"
+            ),
             ("sans-serif", 22),
         )
         .map_err(err)?;

@@ -156,6 +156,36 @@ pub fn points(records: &[Record], baseline: &str) -> Vec<Point> {
     out
 }
 
+/// The points of benchmarks that have a normalised time at every heap
+/// factor their configuration was measured at. Means over these compare
+/// like with like along a curve: at a tight factor a collector runs only
+/// the programs that fit, and a mean over that subset is not comparable
+/// with one over all programs at a loose factor.
+pub fn complete_points(points: &[Point]) -> Vec<Point> {
+    let mut factors: BTreeMap<&str, BTreeSet<i64>> = BTreeMap::new();
+    let mut measured: BTreeMap<(&str, &str), BTreeSet<i64>> = BTreeMap::new();
+    for p in points {
+        factors
+            .entry(&p.config)
+            .or_default()
+            .insert(factor_key(p.factor));
+        if p.normalised.is_some() {
+            measured
+                .entry((&p.config, &p.benchmark))
+                .or_default()
+                .insert(factor_key(p.factor));
+        }
+    }
+    points
+        .iter()
+        .filter(|p| {
+            measured.get(&(p.config.as_str(), p.benchmark.as_str()))
+                == factors.get(p.config.as_str())
+        })
+        .cloned()
+        .collect()
+}
+
 /// Geometric mean of normalised times per (configuration, factor) across
 /// benchmarks: `(config, factor, geomean, benchmarks included)`.
 pub fn geomeans(points: &[Point]) -> Vec<(String, Option<f64>, f64, usize)> {
@@ -347,16 +377,32 @@ pub fn report_markdown(
         failed.len()
     );
 
-    // Geometric means.
-    let gms = geomeans(points);
+    // Geometric means: over the programs complete along each curve (the
+    // plotted ones), then over whatever ran at each point.
     let configs: Vec<String> = unique(points.iter().map(|p| p.config.clone()));
     let factors = factor_columns(points);
-    if !gms.is_empty() {
-        let _ = writeln!(
-            w,
-            "## Geometric mean of time normalised to `{}`\n",
-            s.baseline
-        );
+    let complete = geomeans(&complete_points(points));
+    let gms = geomeans(points);
+    for (title, gms) in [
+        (
+            format!(
+                "Geometric mean of time normalised to `{}`, over the programs each configuration completed at every heap factor",
+                s.baseline
+            ),
+            &complete,
+        ),
+        (
+            format!(
+                "Geometric mean of time normalised to `{}`, over the programs that completed at each point",
+                s.baseline
+            ),
+            &gms,
+        ),
+    ] {
+        if gms.is_empty() {
+            continue;
+        }
+        let _ = writeln!(w, "## {title}\n");
         table_header(w, "config", &factors);
         for c in &configs {
             let _ = write!(w, "| {c} |");
@@ -756,6 +802,34 @@ mod tests {
                 .all(|l| l.split(',').count() == header_cols)
         );
         assert_eq!(factor_columns(&pts), vec![None, Some(2.0)]);
+    }
+
+    #[test]
+    fn complete_points_keep_benchmarks_measured_at_every_factor() {
+        let mut rs = vec![
+            sample("a", "none", None, 0, 100.0),
+            sample("b", "none", None, 0, 100.0),
+            sample("a", "copying", Some(2.0), 0, 110.0),
+            sample("a", "copying", Some(4.0), 0, 105.0),
+            sample("b", "copying", Some(4.0), 0, 101.0),
+        ];
+        let mut oom = sample("b", "copying", Some(2.0), 0, 0.0);
+        oom.status = Status::Oom;
+        rs.push(oom);
+        let pts = points(&rs, "none");
+        let kept = complete_points(&pts);
+        let names: BTreeSet<(&str, &str)> = kept
+            .iter()
+            .map(|p| (p.benchmark.as_str(), p.config.as_str()))
+            .collect();
+        // b/copying failed at 2x, so only a's curve is complete; none has
+        // one factor and both benchmarks complete it.
+        assert_eq!(
+            names,
+            BTreeSet::from([("a", "copying"), ("a", "none"), ("b", "none")])
+        );
+        let g = geomeans(&kept);
+        assert!(g.iter().filter(|g| g.0 == "copying").all(|g| g.3 == 1));
     }
 
     #[test]
