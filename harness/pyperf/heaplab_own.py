@@ -15,13 +15,13 @@ under Heaplab, else a `heaplab-harness: window_ns=N` line on stderr), and
 prints the K times, one per line. The checkout's util.py is used when it
 imports (its run_benchmark is replaced); otherwise a stand-in with the same
 two functions is. optparse likewise: the real one when it imports, else a
-minimal stand-in (Heaplab's VM cannot import CPython's optparse today).
+minimal stand-in (for a VM that cannot import CPython's optparse).
 
-Where `open` exists (CPython, PyPy) the script runs unmodified as
-`__main__` with `sys.argv = [X.py, -n, K, ...]`. Heaplab's VM has no `open`
-yet, so there the script is imported as a module (its `__main__` block does
-not run) and the driver calls `run_benchmark(options, K, X.main)` itself;
-this needs a `main` function and a file name that is a valid module name.
+Where `open` exists (CPython, PyPy, Heaplab) the script runs unmodified as
+`__main__` with `sys.argv = [X.py, -n, K, ...]`. On a VM without `open`
+the script is imported as a module instead (its `__main__` block does not
+run) and the driver calls `run_benchmark(options, K, X.main)` itself; this
+needs a `main` function and a file name that is a valid module name.
 """
 
 import sys

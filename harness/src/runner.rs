@@ -7,7 +7,7 @@ use crate::parse;
 use crate::record::{Record, Status};
 use crate::stats;
 use crate::suite::{
-    Program, extract_checksum, extract_metrics, extract_window_clock, extract_window_ns,
+    Program, extract_checksum, extract_metrics, extract_window_clocks, extract_window_ns,
 };
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -312,8 +312,8 @@ pub fn run_invocation(inv: &Invocation) -> Record {
         if let Ok(text) = std::fs::read_to_string(log) {
             match parse::parse_gc_log(&text) {
                 Ok(pauses) => {
-                    let clock = extract_window_clock(&out.stderr);
-                    summarise_pauses(&mut record, &pauses, clock);
+                    let windows = extract_window_clocks(&out.stderr);
+                    summarise_pauses(&mut record, &pauses, &windows);
                 }
                 Err(e) if record.ok() => {
                     record.status = Status::Error;
@@ -378,21 +378,23 @@ fn classify(
 /// the whole process; the window's pauses are its last `pauses` rows (the
 /// count from the stats block), and the MMU span is the window ending at the
 /// last pause's end.
-pub fn summarise_pauses(record: &mut Record, all: &[parse::Pause], clock: Option<(u64, u64)>) {
-    let window: &[parse::Pause] = match clock {
-        // The VM said where the window lies on the log's clock.
-        Some((begin, end)) => {
-            let first = all.partition_point(|p| p.begin_ns < begin);
-            let last = all.partition_point(|p| p.end_ns <= end);
-            &all[first..last.max(first)]
-        }
+pub fn summarise_pauses(record: &mut Record, all: &[parse::Pause], windows: &[(u64, u64)]) {
+    let window: Vec<parse::Pause> = if windows.is_empty() {
         // Older VMs: the window's pause count, taken from the end.
-        None => {
-            let n = record
-                .pauses
-                .map_or(all.len(), |n| (n as usize).min(all.len()));
-            &all[all.len() - n..]
-        }
+        let n = record
+            .pauses
+            .map_or(all.len(), |n| (n as usize).min(all.len()));
+        all[all.len() - n..].to_vec()
+    } else {
+        // The VM said where its windows lie on the log's clock.
+        all.iter()
+            .filter(|p| {
+                windows
+                    .iter()
+                    .any(|&(b, e)| p.begin_ns >= b && p.end_ns <= e)
+            })
+            .cloned()
+            .collect()
     };
     let durations: Vec<f64> = window.iter().map(parse::Pause::ms).collect();
     record.pause_quantiles_ms = stats::quantile_sketch(&durations, 100);
@@ -400,7 +402,13 @@ pub fn summarise_pauses(record: &mut Record, all: &[parse::Pause], clock: Option
         .iter()
         .map(|p| (p.begin_ns as f64 / 1e6, p.end_ns as f64 / 1e6))
         .collect();
-    let (start, end) = match clock {
+    // A script with several windows: MMU over the span from the first
+    // window's start to the last one's end.
+    let span = windows
+        .first()
+        .zip(windows.last())
+        .map(|(first, last)| (first.0, last.1));
+    let (start, end) = match span {
         Some((b, e)) => (b as f64 / 1e6, e as f64 / 1e6),
         None => {
             let span = record.window_ms.unwrap_or(record.wall_ms);
@@ -477,7 +485,7 @@ mod tests {
         };
         // A warm-up pause of 50 ms, then two window pauses of 1 and 3 ms.
         let log = [p(0, 50), p(100, 101), p(150, 153)];
-        summarise_pauses(&mut r, &log, None);
+        summarise_pauses(&mut r, &log, &[]);
         assert_eq!(r.pause_quantiles_ms.len(), 101);
         assert_eq!(r.pause_quantiles_ms[0], 1.0);
         assert_eq!(r.pause_quantiles_ms[100], 3.0);
@@ -500,7 +508,7 @@ mod tests {
             work: 0,
         };
         let log = [p(0, 50), p(100, 101), p(150, 153), p(170, 190)];
-        summarise_pauses(&mut r, &log, Some((60_000_000, 160_000_000)));
+        summarise_pauses(&mut r, &log, &[(60_000_000, 160_000_000)]);
         assert_eq!(r.pause_quantiles_ms[0], 1.0);
         assert_eq!(r.pause_quantiles_ms[100], 3.0);
         assert_eq!(r.mmu.iter().find(|m| m.0 == 100.0).unwrap().1, 0.96);

@@ -354,14 +354,17 @@ pub fn extract_window_ns(stderr: &str) -> Option<u64> {
         .and_then(|v| v.trim().parse().ok())
 }
 
-/// The last timed window on the `--gc-log` clock, `(begin_ns, end_ns)`.
-pub fn extract_window_clock(stderr: &str) -> Option<(u64, u64)> {
-    let v = stderr
+/// Every timed window on the `--gc-log` clock, `(begin_ns, end_ns)`, in
+/// order (a pyperf script opens one per benchmark).
+pub fn extract_window_clocks(stderr: &str) -> Vec<(u64, u64)> {
+    stderr
         .lines()
-        .rev()
-        .find_map(|l| l.strip_prefix(WINDOW_CLOCK_PREFIX))?;
-    let (b, e) = v.trim().split_once('-')?;
-    Some((b.parse().ok()?, e.parse().ok()?))
+        .filter_map(|l| l.strip_prefix(WINDOW_CLOCK_PREFIX))
+        .filter_map(|v| {
+            let (b, e) = v.trim().split_once('-')?;
+            Some((b.parse().ok()?, e.parse().ok()?))
+        })
+        .collect()
 }
 
 /// The `heaplab-harness: metric` values of `stderr` (the last per name;
@@ -594,12 +597,10 @@ mod tests {
         assert_eq!(extract_window_ns(err), Some(12345));
         let err = "heaplab-harness: metric a_us=1.5\nx\nheaplab-harness: metric b=oops\n\
                    heaplab-harness: metric a_us=2.0\n";
-        let clock = "heaplab-harness: window_clock_ns=5-17\nheaplab-harness: window_ns=12\n";
-        assert_eq!(extract_window_clock(clock), Some((5, 17)));
-        assert_eq!(
-            extract_window_clock("heaplab-harness: window_ns=12\n"),
-            None
-        );
+        let clock = "heaplab-harness: window_clock_ns=5-17\nheaplab-harness: window_ns=12\n\
+                     heaplab-harness: window_clock_ns=30-x\nheaplab-harness: window_clock_ns=40-45\n";
+        assert_eq!(extract_window_clocks(clock), [(5, 17), (40, 45)]);
+        assert!(extract_window_clocks("heaplab-harness: window_ns=12\n").is_empty());
         let m = extract_metrics(err);
         assert_eq!(m.len(), 1, "unparsable values are skipped");
         assert_eq!(m["a_us"], 2.0, "the last value wins");
