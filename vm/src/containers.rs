@@ -12,7 +12,7 @@
 
 use crate::object::{self, Kind, field};
 use crate::value::Value;
-use crate::vm::{PyResult, Vm};
+use crate::vm::{Args, PyResult, Vm};
 use gc_api::{Heap, ObjectRef};
 
 const DKIX_EMPTY: i32 = -1;
@@ -397,10 +397,34 @@ impl<H: Heap> Vm<H> {
         Ok(true)
     }
 
-    /// `d.update(other)` for a dict or an iterable of pairs.
+    /// `d.update(other)` for a dict, a mapping (anything with `keys()`,
+    /// such as a dict subclass) or an iterable of pairs.
     pub fn dict_update(&mut self, d: Value, other: Value) -> PyResult<()> {
         let mark = self.push(d);
         let os = self.push(other);
+        let keys = if other.is_obj() && object::kind(other.as_obj()) == Kind::Dict {
+            None
+        } else {
+            let sym = self.intern("keys");
+            self.getattr_opt(other, sym)?
+        };
+        if let Some(keys) = keys {
+            let f = self.push(keys);
+            let ks = self.call(self.st(f), Args::positional(self.rt.sp, 0))?;
+            let it = self.get_iter(ks)?;
+            let its = self.push(it);
+            while let Some(k) = self.iter_next(its)? {
+                let kslot = self.push(k);
+                let v = self.getitem(self.st(os), k)?;
+                let d = self.st(mark);
+                self.dict_set_item(d, self.st(kslot), v)?;
+                self.truncate(kslot);
+            }
+            self.truncate(mark);
+            return Ok(());
+        }
+        // Looking up `keys` may have collected: re-read `other`.
+        let other = self.st(os);
         if other.is_obj() && object::kind(other.as_obj()) == Kind::Dict {
             let mut i = 0;
             while i < Self::dict_used(self.st(os)) {

@@ -98,8 +98,22 @@ impl<H: Heap> Vm<H> {
 
     /// Runs module-level code with `globals`.
     pub fn run_code(&mut self, code: &'static Code, globals: Value) -> PyResult {
+        self.run_top(code, globals, None)
+    }
+
+    /// Runs top-level code compiled by `compiler::compile_in_namespace`
+    /// with `globals`, its top-level names living in mapping `ns`.
+    pub fn run_code_in(&mut self, code: &'static Code, globals: Value, ns: Value) -> PyResult {
+        self.run_top(code, globals, Some(ns))
+    }
+
+    fn run_top(&mut self, code: &'static Code, globals: Value, ns: Option<Value>) -> PyResult {
         let mark = self.rt.sp;
-        self.push_frame(code, Value::NULL, globals)?;
+        let base = self.push_frame(code, Value::NULL, globals)?;
+        if let Some(ns) = ns {
+            // The namespace is the code's only parameter (register 0).
+            self.rt.stack[base] = ns;
+        }
         let r = self.execute();
         self.pop_frame();
         self.truncate(mark);

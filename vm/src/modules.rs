@@ -230,6 +230,7 @@ impl<H: Heap> Vm<H> {
         self.module_fn(ms, "getrecursionlimit", sys_getrecursionlimit::<H>)?;
         self.module_fn(ms, "setrecursionlimit", sys_setrecursionlimit::<H>)?;
         self.module_fn(ms, "exc_info", sys_exc_info::<H>)?;
+        self.module_fn(ms, "_getframe", crate::builtins::sys_getframe::<H>)?;
         self.module_fn(ms, "intern", identity::<H>)?;
         self.module_fn(ms, "getsizeof", sys_getsizeof::<H>)?;
         self.truncate(avs);
@@ -294,6 +295,23 @@ impl<H: Heap> Vm<H> {
         self.module_fn(ms, "perf_counter_ns", time_perf_counter_ns::<H>)?;
         self.module_fn(ms, "time_ns", time_time_ns::<H>)?;
         self.module_fn(ms, "sleep", time_sleep::<H>)?;
+        // struct_time and the calendar functions: frozen Python.
+        let h = self.import_module("_heaplab_time")?;
+        let hs = self.push(h);
+        let sym = self.intern("__all__");
+        let names = self.getattr(self.st(hs), sym)?;
+        let ns = self.push(names);
+        for i in 0..object::array_len(names.as_obj()) {
+            let n = object::array_get(self.st(ns).as_obj(), i);
+            let name = object::str_of(n.as_obj()).to_string();
+            let sym = self.intern(&name);
+            let v = self.getattr(self.st(hs), sym)?;
+            let vs = self.push(v);
+            let d = object::get(self.st(ms).as_obj(), field::MOD_DICT);
+            self.dict_set_item(d, object::array_get(self.st(ns).as_obj(), i), self.st(vs))?;
+            self.truncate(vs);
+        }
+        self.truncate(hs);
         Ok(())
     }
 
@@ -764,8 +782,14 @@ fn sys_exc_info<H: Heap>(vm: &mut Vm<H>, _a: Args) -> PyResult {
     if e.is_null() {
         return vm.new_tuple(&[Value::NONE, Value::NONE, Value::NONE]);
     }
-    let t = vm.type_of(e);
-    vm.new_tuple(&[t, e, Value::NONE])
+    let es = vm.push(e);
+    let sym = vm.intern("__traceback__");
+    let tb = vm.getattr(e, sym)?;
+    let tbs = vm.push(tb);
+    let t = vm.type_of(vm.st(es));
+    let r = vm.new_tuple(&[t, vm.st(es), vm.st(tbs)]);
+    vm.truncate(es);
+    r
 }
 
 fn sys_getsizeof<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {

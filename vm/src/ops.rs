@@ -594,7 +594,10 @@ impl<H: Heap> Vm<H> {
                     Value::NONE
                 })
             }
-            "__dict__" => Some(object::get(co, field::CLS_DICT)),
+            "__dict__" => {
+                let d = object::get(co, field::CLS_DICT);
+                Some(crate::builtins::mappingproxy::new_proxy(self, d)?)
+            }
             "__class__" => Some(self.metaclass_of(cls)),
             "__qualname__" => Some(object::get(co, field::CLS_NAME)),
             "__module__" => Some(object::get(co, field::CLS_MODULE)),

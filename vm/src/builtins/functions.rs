@@ -1147,7 +1147,12 @@ fn run_source<H: Heap>(vm: &mut Vm<H>, a: Args, name: &str, expression: bool) ->
         globals(vm, a)?
     };
     let gs = vm.push(globals);
-    let compiled = if expression {
+    // A locals mapping other than the globals: top-level names live there.
+    let ls = (a.n >= 3 && !vm.arg(a, 2).is_none() && vm.arg(a, 2) != vm.st(gs))
+        .then(|| vm.push(vm.arg(a, 2)));
+    let compiled = if ls.is_some() {
+        crate::compiler::compile_in_namespace(&text, &filename, &mut vm.interner, expression)
+    } else if expression {
         crate::compiler::compile_eval(&text, &filename, &mut vm.interner)
     } else {
         crate::compiler::compile_module(&text, &filename, &mut vm.interner)
@@ -1160,7 +1165,10 @@ fn run_source<H: Heap>(vm: &mut Vm<H>, a: Args, name: &str, expression: bool) ->
         }
     };
     let code = vm.materialize(code, &filename)?;
-    let r = vm.run_code(code, vm.st(gs));
+    let r = match ls {
+        Some(l) => vm.run_code_in(code, vm.st(gs), vm.st(l)),
+        None => vm.run_code(code, vm.st(gs)),
+    };
     vm.truncate(gs);
     r
 }

@@ -51,6 +51,23 @@ fn code_object<H: Heap>(vm: &mut Vm<H>, code: &'static Code) -> PyResult {
     vm.push(q);
     let f = vm.new_str(&code.filename)?;
     vm.push(f);
+    // co_varnames: the parameters in order, then the other local names.
+    let mut names: Vec<String> = Vec::new();
+    let locals = code.local_names.iter().map(|&(_, n)| n);
+    for id in code.params.iter().copied().chain(locals) {
+        let n = vm.interner.name(id).to_string();
+        if !names.contains(&n) {
+            names.push(n);
+        }
+    }
+    let vn = vm.rt.sp;
+    for n in &names {
+        let s = vm.new_str(n)?;
+        vm.push(s);
+    }
+    let varnames = vm.tuple_from_stack(vn, names.len())?;
+    vm.truncate(vn);
+    vm.push(varnames);
     let o = attr_object(
         vm,
         T_CODE,
@@ -62,11 +79,44 @@ fn code_object<H: Heap>(vm: &mut Vm<H>, code: &'static Code) -> PyResult {
             ("co_argcount", Value::int(code.argcount as i64)),
             ("co_posonlyargcount", Value::int(code.posonly as i64)),
             ("co_kwonlyargcount", Value::int(code.kwonly as i64)),
-            ("co_flags", Value::int(code.flags as i64)),
+            ("co_flags", Value::int(cpython_co_flags(code.flags))),
+            ("co_varnames", vm.st(mark + 3)),
+            ("co_nlocals", Value::int(names.len() as i64)),
         ],
     )?;
     vm.truncate(mark);
     Ok(o)
+}
+
+/// Heaplab code flags as CPython's `co_flags` bits (what `inspect` tests).
+fn cpython_co_flags(f: u32) -> i64 {
+    use crate::bytecode::flags;
+    const CO_OPTIMIZED: i64 = 0x1;
+    const CO_NEWLOCALS: i64 = 0x2;
+    const CO_VARARGS: i64 = 0x4;
+    const CO_VARKEYWORDS: i64 = 0x8;
+    const CO_GENERATOR: i64 = 0x20;
+    const CO_COROUTINE: i64 = 0x80;
+    const CO_ASYNC_GENERATOR: i64 = 0x200;
+    let mut co = 0;
+    if f & flags::NAMESPACE == 0 {
+        co |= CO_OPTIMIZED | CO_NEWLOCALS;
+    }
+    for (bit, c) in [
+        (flags::VARARGS, CO_VARARGS),
+        (flags::VARKEYWORDS, CO_VARKEYWORDS),
+        (flags::GENERATOR, CO_GENERATOR),
+        (flags::COROUTINE, CO_COROUTINE),
+        (flags::ASYNC_GENERATOR, CO_ASYNC_GENERATOR),
+    ] {
+        if f & bit != 0 {
+            co |= c;
+        }
+    }
+    if co & (CO_COROUTINE | CO_ASYNC_GENERATOR) != 0 {
+        co &= !CO_GENERATOR;
+    }
+    co
 }
 
 fn function_of<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult<Value> {
@@ -158,6 +208,8 @@ fn exception_traceback<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
             &[
                 ("tb_frame", vm.st(cs)),
                 ("tb_lineno", Value::int(line as i64)),
+                // No instruction offset: `traceback` then shows no carets.
+                ("tb_lasti", Value::int(-1)),
                 ("tb_next", vm.st(base)),
             ],
         )?;
@@ -260,4 +312,48 @@ impl<H: Heap> Vm<H> {
         self.truncate(mark);
         r
     }
+}
+
+/// `sys._getframe([depth])`: a frame object for the caller `depth` calls
+/// up, with `f_back` links to its callers (descriptive objects built on
+/// each call, like those of tracebacks).
+pub(crate) fn sys_getframe<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "_getframe", 0, 1)?;
+    let depth = if a.n == 1 {
+        vm.arg(a, 0)
+            .to_int()
+            .ok_or_else(|| vm.type_error("an integer is required"))?
+    } else {
+        0
+    };
+    let n = vm.rt.frames.len() as i64;
+    if depth < 0 || depth >= n {
+        return Err(vm.value_error("call stack is not deep enough"));
+    }
+    let target = (n - 1 - depth) as usize;
+    let mark = vm.push(Value::NONE);
+    for i in 0..=target {
+        let f = &vm.rt.frames[i];
+        let (code, base, pc) = (f.code, f.base, f.pc);
+        let globals = vm.st(base - 1);
+        let gs = vm.push(globals);
+        let co = code_object(vm, code)?;
+        let cs = vm.push(co);
+        let line = code.line_at(pc.saturating_sub(1));
+        let frame = attr_object(
+            vm,
+            T_FRAME,
+            &[
+                ("f_code", vm.st(cs)),
+                ("f_globals", vm.st(gs)),
+                ("f_lineno", Value::int(line as i64)),
+                ("f_back", vm.st(mark)),
+            ],
+        )?;
+        vm.set_st(mark, frame);
+        vm.truncate(gs);
+    }
+    let f = vm.st(mark);
+    vm.truncate(mark);
+    Ok(f)
 }

@@ -1,9 +1,12 @@
 //! Boot: the builtin classes (with C3 MROs), the `builtins` module, and the
 //! registry of native functions and methods.
 
+mod exception_group;
 mod functions;
 mod introspect;
-pub(crate) use introspect::call_types_helper;
+pub(crate) mod mappingproxy;
+pub(crate) mod memoryview;
+pub(crate) use introspect::{call_types_helper, sys_getframe};
 mod metatype;
 mod methods;
 pub(crate) mod types;
@@ -104,7 +107,9 @@ pub const T_MEMORYVIEW: usize = 77;
 /// `complex`: likewise a known type (stdlib tables name it) that heaplab
 /// cannot make instances of yet.
 pub const T_COMPLEX: usize = 78;
-const CLASS_SLOTS: usize = 79;
+/// `mappingproxy` (`types.MappingProxyType`, the type of `cls.__dict__`).
+pub const T_MAPPINGPROXY: usize = 79;
+const CLASS_SLOTS: usize = 80;
 
 /// The builtin types whose instances are values a subclass instance boxes
 /// (`class D(dict)`: each `D` holds a real dict in `field::INST_BASE`).
@@ -610,6 +615,7 @@ fn boot_inner<H: Heap>(vm: &mut Vm<H>) -> PyResult<()> {
         (T_ASYNC_GENERATOR, "async_generator", None),
         (T_MEMORYVIEW, "memoryview", None),
         (T_COMPLEX, "complex", None),
+        (T_MAPPINGPROXY, "mappingproxy", None),
     ];
     for &(t, name, kind) in simple {
         let object = vm.class(T_OBJECT);
@@ -709,6 +715,7 @@ fn boot_inner<H: Heap>(vm: &mut Vm<H>) -> PyResult<()> {
         T_DICT_ITEMS,
         T_COROUTINE,
         T_ASYNC_GENERATOR,
+        T_MAPPINGPROXY,
     ];
     let mut names: Vec<(&str, Value)> = simple
         .iter()
@@ -734,7 +741,10 @@ fn boot_inner<H: Heap>(vm: &mut Vm<H>) -> PyResult<()> {
         vm.dict_set_item(bd, k, v)?;
     }
     install_more_exceptions(vm)?;
+    exception_group::install(vm)?;
     types::install(vm)?;
+    memoryview::install(vm)?;
+    mappingproxy::install(vm)?;
     functions::install(vm)?;
     crate::stdlib::io::install_open(vm)?;
     // The builtins module's functions are plain functions: stored as a

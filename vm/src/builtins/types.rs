@@ -55,6 +55,7 @@ pub(super) fn install<H: Heap>(vm: &mut Vm<H>) -> PyResult<()> {
     vm.def_method(T_OBJECT, "__init__", object_init::<H>);
     vm.def_method(T_BASE_EXCEPTION, "__new__", exception_new::<H>);
     vm.def_method(T_BASE_EXCEPTION, "__init__", exception_init::<H>);
+    vm.def_method(T_IMPORT_ERROR, "__init__", import_error_init::<H>);
     Ok(())
 }
 
@@ -400,6 +401,9 @@ fn subclassable<H: Heap>(vm: &Vm<H>, b: Value) -> bool {
             T_CLASSMETHOD,
             T_STATICMETHOD,
             T_PROPERTY,
+            // Defining a module subclass works (importlib.util does);
+            // making instances of one is refused by object.__new__.
+            T_MODULE,
         ]
         .iter()
         .any(|&t| vm.class(t) == b)
@@ -884,5 +888,24 @@ fn exception_init<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     let args = vm.tuple_from_stack(a.base + 1, a.n - 1)?;
     let sym = vm.intern("args");
     vm.setattr(vm.arg(a, 0), sym, args)?;
+    Ok(Value::NONE)
+}
+
+/// `ImportError.__init__(self, *args, name=None, path=None)`: also sets
+/// `msg` (the only argument, if exactly one), `name` and `path`.
+fn import_error_init<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_kwargs(a, "ImportError", &["name", "path"])?;
+    exception_init(vm, a)?;
+    for attr in ["msg", "name", "path"] {
+        let sym = vm.intern(attr);
+        // Read each value from the (rooted) arguments after the previous
+        // store: storing allocates and may move objects.
+        let v = match attr {
+            "msg" if a.n == 2 => vm.arg(a, 1),
+            "msg" => Value::NONE,
+            _ => vm.kwarg(a, attr).unwrap_or(Value::NONE),
+        };
+        vm.setattr(vm.arg(a, 0), sym, v)?;
+    }
     Ok(Value::NONE)
 }

@@ -41,24 +41,66 @@ pub fn compile_module(
     filename: &str,
     allow_module_return: bool,
 ) -> CResult<CodeDesc> {
-    let mut cx = Cx {
+    let top = Top {
         table,
         lines,
-        interner,
         filename,
         allow_module_return,
-        stringify_annotations: body.iter().any(|s| match s {
-            Stmt::ImportFrom(i) => {
-                i.module
-                    .as_ref()
-                    .is_some_and(|m| m.as_str() == "__future__")
-                    && i.names.iter().any(|a| a.name.as_str() == "annotations")
-            }
-            _ => false,
-        }),
+        namespace: false,
+    };
+    compile_top(top, body, interner)
+}
+
+/// Compiles a module body that runs in a namespace (register 0) distinct
+/// from its globals; `table` comes from `SymbolTable::build_namespace`.
+pub fn compile_namespace(
+    body: &[Stmt],
+    table: &SymbolTable,
+    lines: &LineIndex,
+    interner: &mut Interner,
+    filename: &str,
+    allow_module_return: bool,
+) -> CResult<CodeDesc> {
+    let top = Top {
+        table,
+        lines,
+        filename,
+        allow_module_return,
+        namespace: true,
+    };
+    compile_top(top, body, interner)
+}
+
+/// What top-level code is compiled against.
+struct Top<'a> {
+    table: &'a SymbolTable,
+    lines: &'a LineIndex,
+    filename: &'a str,
+    allow_module_return: bool,
+    /// The code's names live in the mapping passed as its only argument.
+    namespace: bool,
+}
+
+/// Top-level code: a module body, or one run in a namespace mapping.
+fn compile_top(top: Top<'_>, body: &[Stmt], interner: &mut Interner) -> CResult<CodeDesc> {
+    let mut cx = Cx {
+        table: top.table,
+        lines: top.lines,
+        interner,
+        filename: top.filename,
+        allow_module_return: top.allow_module_return,
+        stringify_annotations: future_annotations(body),
     };
     let mut u = Unit::new(&mut cx, 0, "<module>", "<module>".to_string(), 1);
-    u.setup_registers(&[]);
+    if top.namespace {
+        u.code.flags |= flags::NAMESPACE;
+        u.code.argcount = 1;
+        let ns = u.cx.interner.intern(".namespace");
+        u.code.params = vec![ns];
+        u.setup_registers(&[".namespace".to_string()]);
+    } else {
+        u.setup_registers(&[]);
+    }
     u.setup_annotations(body);
     u.stmts(body)?;
     let none = u.konst(ConstDesc::None);
@@ -66,6 +108,19 @@ pub fn compile_module(
     u.emit(Instr::LoadConst { dst: t, k: none });
     u.emit(Instr::Return { src: t });
     Ok(u.finish())
+}
+
+/// Does the body say `from __future__ import annotations`?
+fn future_annotations(body: &[Stmt]) -> bool {
+    body.iter().any(|s| match s {
+        Stmt::ImportFrom(i) => {
+            i.module
+                .as_ref()
+                .is_some_and(|m| m.as_str() == "__future__")
+                && i.names.iter().any(|a| a.name.as_str() == "annotations")
+        }
+        _ => false,
+    })
 }
 
 enum Block<'a> {
@@ -578,7 +633,7 @@ impl<'c, 'a> Unit<'c, 'a> {
             }
             Stmt::Return(r) => {
                 if self.kind() != ScopeKind::Function
-                    && !(self.cx.allow_module_return && self.kind() == ScopeKind::Module)
+                    && !(self.cx.allow_module_return && self.scope == 0)
                 {
                     return Err(err_at(self.cx, s, "'return' outside function"));
                 }

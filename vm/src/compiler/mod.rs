@@ -199,17 +199,21 @@ pub fn compile_module(
 ) -> Result<CodeDesc, SyntaxError> {
     let body = parse(source, filename)?;
     let lines = LineIndex::new(source);
-    let table = symtable::SymbolTable::build(&body).map_err(|e| {
-        let (line, column) = lines.line_col(e.offset);
-        SyntaxError {
-            msg: e.msg,
-            filename: filename.to_string(),
-            line,
-            column,
-            text: String::new(),
-        }
-    })?;
+    let table =
+        symtable::SymbolTable::build(&body).map_err(|e| symbol_error(e, &lines, filename))?;
     codegen::compile_module(&body, &table, &lines, interner, filename, false)
+}
+
+/// A symbol-table error as a `SyntaxError` at its source position.
+fn symbol_error(e: symtable::ScopeError, lines: &LineIndex, filename: &str) -> SyntaxError {
+    let (line, column) = lines.line_col(e.offset);
+    SyntaxError {
+        msg: e.msg,
+        filename: filename.to_string(),
+        line,
+        column,
+        text: String::new(),
+    }
 }
 
 /// Compiles a single expression (for `eval`).
@@ -218,8 +222,45 @@ pub fn compile_eval(
     filename: &str,
     interner: &mut Interner,
 ) -> Result<CodeDesc, SyntaxError> {
-    use rustpython_parser::{Mode, parse as rp_parse};
     let lines = LineIndex::new(source);
+    let body = eval_body(source, filename, &lines)?;
+    let table = symtable::SymbolTable::build(&body).map_err(|e| SyntaxError {
+        msg: e.msg,
+        filename: filename.to_string(),
+        line: 1,
+        column: 1,
+        text: String::new(),
+    })?;
+    codegen::compile_module(&body, &table, &lines, interner, filename, true)
+}
+
+/// Compiles source for `exec`/`eval` given a locals mapping distinct from
+/// the globals: the code's top-level names live in that namespace (its
+/// argument 0), looked up there, then in the globals, then in builtins.
+pub fn compile_in_namespace(
+    source: &str,
+    filename: &str,
+    interner: &mut Interner,
+    expression: bool,
+) -> Result<CodeDesc, SyntaxError> {
+    let lines = LineIndex::new(source);
+    let body = if expression {
+        eval_body(source, filename, &lines)?
+    } else {
+        parse(source, filename)?
+    };
+    let table = symtable::SymbolTable::build_namespace(&body)
+        .map_err(|e| symbol_error(e, &lines, filename))?;
+    codegen::compile_namespace(&body, &table, &lines, interner, filename, expression)
+}
+
+/// An expression source as the body `return <expression>`.
+fn eval_body(
+    source: &str,
+    filename: &str,
+    lines: &LineIndex,
+) -> Result<Vec<ast::Stmt>, SyntaxError> {
+    use rustpython_parser::{Mode, parse as rp_parse};
     let expr = match rp_parse(source.trim(), Mode::Expression, filename) {
         Ok(ast::Mod::Expression(e)) => e.body,
         Ok(_) => unreachable!("expression mode yields an expression"),
@@ -235,16 +276,8 @@ pub fn compile_eval(
             });
         }
     };
-    let body = vec![ast::Stmt::Return(ast::StmtReturn {
+    Ok(vec![ast::Stmt::Return(ast::StmtReturn {
         range: Default::default(),
         value: Some(expr),
-    })];
-    let table = symtable::SymbolTable::build(&body).map_err(|e| SyntaxError {
-        msg: e.msg,
-        filename: filename.to_string(),
-        line: 1,
-        column: 1,
-        text: String::new(),
-    })?;
-    codegen::compile_module(&body, &table, &lines, interner, filename, true)
+    })])
 }

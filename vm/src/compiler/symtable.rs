@@ -133,8 +133,19 @@ pub struct SymbolTable {
 impl SymbolTable {
     /// Analyses a module body.
     pub fn build(body: &[Stmt]) -> Result<SymbolTable, ScopeError> {
+        Self::build_top(body, ScopeKind::Module)
+    }
+
+    /// Analyses a body run in a namespace distinct from its globals
+    /// (`exec(src, globals, locals)`): its top level resolves names like a
+    /// class body (namespace, then globals, then builtins).
+    pub fn build_namespace(body: &[Stmt]) -> Result<SymbolTable, ScopeError> {
+        Self::build_top(body, ScopeKind::Class)
+    }
+
+    fn build_top(body: &[Stmt], top: ScopeKind) -> Result<SymbolTable, ScopeError> {
         let mut t = SymbolTable {
-            scopes: vec![Scope::new(ScopeKind::Module, "<module>", None)],
+            scopes: vec![Scope::new(top, "<module>", None)],
             by_node: HashMap::new(),
         };
         let mut w = Walker { t: &mut t, cur: 0 };
