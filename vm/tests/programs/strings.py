@@ -53,3 +53,9 @@ acc = ""
 for ch in "abc":
     acc += ch.upper() + ch
 print(acc, "abc" * -1 == "", hash("abc") == hash("a" + "bc"))
+# PEP 616
+print("heaplab.py".removesuffix(".py"), "heaplab".removeprefix("heap"), "x".removeprefix("xy"), "".removesuffix(""))
+try:
+    "a".removeprefix(1)
+except TypeError as e:
+    print(e)

@@ -18,6 +18,12 @@ pub(super) fn install<H: Heap>(vm: &mut Vm<H>) {
         ("replace", replace::<H>),
         ("startswith", startswith::<H>),
         ("endswith", endswith::<H>),
+        ("removeprefix", |vm, a| {
+            remove_affix(vm, a, "removeprefix", true)
+        }),
+        ("removesuffix", |vm, a| {
+            remove_affix(vm, a, "removesuffix", false)
+        }),
         ("find", find::<H>),
         ("rfind", rfind::<H>),
         ("index", index::<H>),
@@ -464,6 +470,24 @@ fn startswith<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 
 fn endswith<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     affix(vm, a, "endswith", false)
+}
+
+/// `str.removeprefix(p)` / `str.removesuffix(s)` (PEP 616).
+fn remove_affix<H: Heap>(vm: &mut Vm<H>, a: Args, name: &str, prefix: bool) -> PyResult {
+    vm.check_args(a, name, 2, 2)?;
+    let affix = Vm::<H>::unbox(vm.arg(a, 1));
+    if !(affix.is_obj() && object::kind(affix.as_obj()) == Kind::Str) {
+        let msg = format!("{name}() argument must be str, not {}", vm.type_name(affix));
+        return Err(vm.type_error(&msg));
+    }
+    let affix = object::str_of(affix.as_obj()).to_string();
+    let s = this(vm, a);
+    let kept = if prefix {
+        s.strip_prefix(affix.as_str())
+    } else {
+        s.strip_suffix(affix.as_str())
+    };
+    vm.new_str(kept.unwrap_or(&s))
 }
 
 fn find_impl<H: Heap>(vm: &mut Vm<H>, a: Args, name: &str, rev: bool) -> PyResult<i64> {
