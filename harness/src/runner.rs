@@ -470,11 +470,9 @@ mod tests {
         assert_eq!(shell_join(&argv), "a --heap=1024 'x y' 'it'\\''s'");
     }
 
-    #[test]
-    fn window_pauses_are_the_last_ones() {
-        let mut r = crate::record::tests::sample("b", "copying", Some(2.0), 0, 100.0);
-        r.pauses = Some(2);
-        let p = |b: u64, e: u64| parse::Pause {
+    /// A gc-log row for a pause from `b` to `e` ms.
+    fn pause_ms(b: u64, e: u64) -> parse::Pause {
+        parse::Pause {
             begin_ns: b * 1_000_000,
             end_ns: e * 1_000_000,
             kind: "full".into(),
@@ -482,7 +480,14 @@ mod tests {
             heap_before: 0,
             heap_after: 0,
             work: 0,
-        };
+        }
+    }
+
+    #[test]
+    fn window_pauses_are_the_last_ones() {
+        let mut r = crate::record::tests::sample("b", "copying", Some(2.0), 0, 100.0);
+        r.pauses = Some(2);
+        let p = pause_ms;
         // A warm-up pause of 50 ms, then two window pauses of 1 and 3 ms.
         let log = [p(0, 50), p(100, 101), p(150, 153)];
         summarise_pauses(&mut r, &log, &[]);
@@ -498,15 +503,7 @@ mod tests {
         // The pause count would pick the last two; the clock knows better:
         // the window is [60, 160) ms, and a pause at exit follows it.
         r.pauses = Some(2);
-        let p = |b: u64, e: u64| parse::Pause {
-            begin_ns: b * 1_000_000,
-            end_ns: e * 1_000_000,
-            kind: "full".into(),
-            reason: "alloc".into(),
-            heap_before: 0,
-            heap_after: 0,
-            work: 0,
-        };
+        let p = pause_ms;
         let log = [p(0, 50), p(100, 101), p(150, 153), p(170, 190)];
         summarise_pauses(&mut r, &log, &[(60_000_000, 160_000_000)]);
         assert_eq!(r.pause_quantiles_ms[0], 1.0);

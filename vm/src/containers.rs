@@ -406,7 +406,8 @@ impl<H: Heap> Vm<H> {
             None
         } else {
             let sym = self.intern("keys");
-            self.getattr_opt(other, sym)?
+            // Re-read `other`: interning may have allocated.
+            self.getattr_opt(self.st(os), sym)?
         };
         if let Some(keys) = keys {
             let f = self.push(keys);

@@ -107,44 +107,11 @@ pub(super) fn install<H: Heap>(vm: &mut Vm<H>) -> PyResult<()> {
 
 /// `mappingproxy(mapping)`.
 fn mappingproxy_new<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    vm.check_kwargs(a, "mappingproxy", &["mapping"])?;
-    vm.check_count(a, "mappingproxy", 0, 1)?;
-    let m = if a.n == 1 {
-        vm.arg(a, 0)
-    } else {
-        match vm.kwarg(a, "mapping") {
-            Some(m) => m,
-            None => {
-                return Err(
-                    vm.type_error("mappingproxy() missing required argument 'mapping' (pos 1)")
-                );
-            }
-        }
-    };
+    let m = python_backed::single_arg(vm, a, "mappingproxy", "mapping")?;
     new_proxy(vm, m)
 }
 
 /// A read-only proxy of `mapping` (e.g. a class dict, for `cls.__dict__`).
 pub(crate) fn new_proxy<H: Heap>(vm: &mut Vm<H>, mapping: Value) -> PyResult {
-    let mark = vm.push(mapping);
-    let r = make_proxy(vm, mark);
-    vm.truncate(mark);
-    r
-}
-
-/// A new proxy of the mapping at stack slot `m` (the stack above it is
-/// this function's).
-fn make_proxy<H: Heap>(vm: &mut Vm<H>, m: usize) -> PyResult {
-    let module = vm.import_module(HELPER)?;
-    let ms = vm.push(module);
-    super::memoryview::install_methods(vm, T_MAPPINGPROXY, ms, "keys")?;
-    let p = vm.new_instance(vm.class(T_MAPPINGPROXY))?;
-    let ps = vm.push(p);
-    let sym = vm.intern("_init");
-    let f = vm.getattr(vm.st(ms), sym)?;
-    let fs = vm.push(f);
-    let base = vm.push(vm.st(ps));
-    vm.push(vm.st(m));
-    vm.call(vm.st(fs), Args::positional(base, 2))?;
-    Ok(vm.st(ps))
+    python_backed::new_instance(vm, T_MAPPINGPROXY, HELPER, "keys", mapping)
 }

@@ -15,7 +15,6 @@
 //! `strides` attributes. Multi-dimensional shapes are not supported.
 
 use super::*;
-use crate::object::{self, Kind};
 use crate::vm::{Args, PyResult, Vm};
 use gc_api::Heap;
 
@@ -325,74 +324,6 @@ pub(super) fn install<H: Heap>(vm: &mut Vm<H>) -> PyResult<()> {
 
 /// `memoryview(object)`.
 fn memoryview_new<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    vm.check_kwargs(a, "memoryview", &["object"])?;
-    vm.check_count(a, "memoryview", 0, 1)?;
-    let obj = if a.n == 1 {
-        vm.arg(a, 0)
-    } else {
-        match vm.kwarg(a, "object") {
-            Some(o) => o,
-            None => {
-                return Err(
-                    vm.type_error("memoryview() missing required argument 'object' (pos 1)")
-                );
-            }
-        }
-    };
-    let mark = vm.push(obj);
-    let r = make_view(vm, mark);
-    vm.truncate(mark);
-    r
-}
-
-/// A new view of the object at stack slot `obj` (the stack above it is
-/// this function's).
-fn make_view<H: Heap>(vm: &mut Vm<H>, obj: usize) -> PyResult {
-    let m = vm.import_module(HELPER)?;
-    let ms = vm.push(m);
-    install_methods(vm, T_MEMORYVIEW, ms, "tobytes")?;
-    let v = vm.new_instance(vm.class(T_MEMORYVIEW))?;
-    let vs = vm.push(v);
-    let sym = vm.intern("_init");
-    let f = vm.getattr(vm.st(ms), sym)?;
-    let fs = vm.push(f);
-    let base = vm.push(vm.st(vs));
-    vm.push(vm.st(obj));
-    vm.call(vm.st(fs), Args::positional(base, 2))?;
-    Ok(vm.st(vs))
-}
-
-/// Copies the `_METHODS` dict of the helper module rooted at slot `ms`
-/// into builtin class `t`'s dict, unless the class already has `probe`.
-pub(super) fn install_methods<H: Heap>(
-    vm: &mut Vm<H>,
-    t: usize,
-    ms: usize,
-    probe: &str,
-) -> PyResult<()> {
-    let probe = vm.sym_str(probe);
-    let cd = object::get(vm.class(t).as_obj(), field::CLS_DICT);
-    if vm.dict_get_str(cd, probe).is_some() {
-        return Ok(());
-    }
-    let sym = vm.intern("_METHODS");
-    let d = vm.getattr(vm.st(ms), sym)?;
-    if !(d.is_obj() && object::kind(d.as_obj()) == Kind::Dict) {
-        return Err(vm.type_error("a helper's _METHODS must be a dict"));
-    }
-    let ds = vm.push(d);
-    let mut i = 0;
-    while i < Vm::<H>::dict_used(vm.st(ds)) {
-        // Re-read the dict each time: defining an attribute allocates.
-        let (k, v) = Vm::<H>::dict_entry(vm.st(ds), i);
-        i += 1;
-        if !(k.is_obj() && object::kind(k.as_obj()) == Kind::Str) {
-            continue;
-        }
-        let name = object::str_of(k.as_obj()).to_string();
-        vm.def_class_attr(t, &name, v);
-    }
-    // Attribute caches keyed on the class must see the new methods.
-    vm.rt.class_epoch += 1;
-    Ok(())
+    let obj = python_backed::single_arg(vm, a, "memoryview", "object")?;
+    python_backed::new_instance(vm, T_MEMORYVIEW, HELPER, "tobytes", obj)
 }

@@ -9,6 +9,7 @@ pub(crate) mod memoryview;
 pub(crate) use introspect::{call_types_helper, sys_getframe};
 mod metatype;
 mod methods;
+mod python_backed;
 pub(crate) mod types;
 
 use crate::object::{self, Kind, field};

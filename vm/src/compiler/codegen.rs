@@ -32,7 +32,9 @@ struct Cx<'a> {
     stringify_annotations: bool,
 }
 
-/// Compiles a module body.
+/// Compiles top-level code: a module body, or with `namespace` a body
+/// whose names live in the mapping passed as its only argument (register
+/// 0; `table` then comes from `SymbolTable::build_namespace`).
 pub fn compile_module(
     body: &[Stmt],
     table: &SymbolTable,
@@ -40,59 +42,18 @@ pub fn compile_module(
     interner: &mut Interner,
     filename: &str,
     allow_module_return: bool,
-) -> CResult<CodeDesc> {
-    let top = Top {
-        table,
-        lines,
-        filename,
-        allow_module_return,
-        namespace: false,
-    };
-    compile_top(top, body, interner)
-}
-
-/// Compiles a module body that runs in a namespace (register 0) distinct
-/// from its globals; `table` comes from `SymbolTable::build_namespace`.
-pub fn compile_namespace(
-    body: &[Stmt],
-    table: &SymbolTable,
-    lines: &LineIndex,
-    interner: &mut Interner,
-    filename: &str,
-    allow_module_return: bool,
-) -> CResult<CodeDesc> {
-    let top = Top {
-        table,
-        lines,
-        filename,
-        allow_module_return,
-        namespace: true,
-    };
-    compile_top(top, body, interner)
-}
-
-/// What top-level code is compiled against.
-struct Top<'a> {
-    table: &'a SymbolTable,
-    lines: &'a LineIndex,
-    filename: &'a str,
-    allow_module_return: bool,
-    /// The code's names live in the mapping passed as its only argument.
     namespace: bool,
-}
-
-/// Top-level code: a module body, or one run in a namespace mapping.
-fn compile_top(top: Top<'_>, body: &[Stmt], interner: &mut Interner) -> CResult<CodeDesc> {
+) -> CResult<CodeDesc> {
     let mut cx = Cx {
-        table: top.table,
-        lines: top.lines,
+        table,
+        lines,
         interner,
-        filename: top.filename,
-        allow_module_return: top.allow_module_return,
+        filename,
+        allow_module_return,
         stringify_annotations: future_annotations(body),
     };
     let mut u = Unit::new(&mut cx, 0, "<module>", "<module>".to_string(), 1);
-    if top.namespace {
+    if namespace {
         u.code.flags |= flags::NAMESPACE;
         u.code.argcount = 1;
         let ns = u.cx.interner.intern(".namespace");

@@ -201,7 +201,7 @@ pub fn compile_module(
     let lines = LineIndex::new(source);
     let table =
         symtable::SymbolTable::build(&body).map_err(|e| symbol_error(e, &lines, filename))?;
-    codegen::compile_module(&body, &table, &lines, interner, filename, false)
+    codegen::compile_module(&body, &table, &lines, interner, filename, false, false)
 }
 
 /// A symbol-table error as a `SyntaxError` at its source position.
@@ -231,7 +231,7 @@ pub fn compile_eval(
         column: 1,
         text: String::new(),
     })?;
-    codegen::compile_module(&body, &table, &lines, interner, filename, true)
+    codegen::compile_module(&body, &table, &lines, interner, filename, true, false)
 }
 
 /// Compiles source for `exec`/`eval` given a locals mapping distinct from
@@ -251,7 +251,7 @@ pub fn compile_in_namespace(
     };
     let table = symtable::SymbolTable::build_namespace(&body)
         .map_err(|e| symbol_error(e, &lines, filename))?;
-    codegen::compile_namespace(&body, &table, &lines, interner, filename, expression)
+    codegen::compile_module(&body, &table, &lines, interner, filename, expression, true)
 }
 
 /// An expression source as the body `return <expression>`.
