@@ -1,6 +1,6 @@
 //! The standard library: where CPython's pure-Python stdlib is found, and
 //! the frozen modules whose Python source is compiled into the binary
-//! (`_heaplab_types`, `itertools`, `atexit`). Native modules (`sys`, `gc`,
+//! (`_heaplab_types`, `atexit`, ...). Native modules (`sys`, `gc`,
 //! `math`, `_weakref`, ...) live in `crate::modules` and always win over
 //! files on `sys.path`.
 
@@ -9,11 +9,15 @@ use gc_api::Heap;
 use std::path::PathBuf;
 
 pub(crate) mod binascii;
+pub(crate) mod bisect_heapq;
 pub(crate) mod codecs;
 pub(crate) mod collections;
+pub(crate) mod functools;
 pub(crate) mod hashes;
 pub(crate) mod imp;
 pub(crate) mod io;
+pub(crate) mod itertools;
+pub(crate) mod operator;
 pub(crate) mod posix;
 pub(crate) mod random;
 pub(crate) mod sre;
@@ -24,7 +28,6 @@ pub(crate) mod thread;
 /// `sys.path` is searched, so a stdlib file never shadows them.
 pub const FROZEN: &[(&str, &str)] = &[
     ("_heaplab_types", include_str!("heaplab_types.py")),
-    ("itertools", include_str!("itertools.py")),
     ("atexit", include_str!("atexit.py")),
     ("_heaplab_time", include_str!("time_module.py")),
     // CPython's C `array`, as Python over a list and `_struct`.
@@ -41,8 +44,10 @@ type Group = (
 
 const GROUPS: &[Group] = &[
     (binascii::MODULES, binascii::FROZEN),
+    (bisect_heapq::MODULES, bisect_heapq::FROZEN),
     (codecs::MODULES, codecs::FROZEN),
     (collections::MODULES, collections::FROZEN),
+    (functools::MODULES, functools::FROZEN),
     (hashes::MODULES, hashes::FROZEN),
     (imp::MODULES, imp::FROZEN),
     (
@@ -54,6 +59,8 @@ const GROUPS: &[Group] = &[
         crate::builtins::mappingproxy::FROZEN,
     ),
     (io::MODULES, io::FROZEN),
+    (itertools::MODULES, itertools::FROZEN),
+    (operator::MODULES, operator::FROZEN),
     (posix::MODULES, posix::FROZEN),
     (random::MODULES, random::FROZEN),
     (sre::MODULES, sre::FROZEN),
@@ -114,6 +121,18 @@ pub(crate) fn init_native<H: Heap>(vm: &mut Vm<H>, name: &str, ms: usize) -> PyR
     }
     if thread::MODULES.contains(&name) {
         return thread::init(vm, name, ms);
+    }
+    if operator::MODULES.contains(&name) {
+        return operator::init(vm, name, ms);
+    }
+    if itertools::MODULES.contains(&name) {
+        return itertools::init(vm, name, ms);
+    }
+    if functools::MODULES.contains(&name) {
+        return functools::init(vm, name, ms);
+    }
+    if bisect_heapq::MODULES.contains(&name) {
+        return bisect_heapq::init(vm, name, ms);
     }
     Ok(())
 }
