@@ -438,18 +438,16 @@ impl<H: Heap> Vm<H> {
     fn execute_from_exception(&mut self) -> PyResult<Flow> {
         // Deliver the pending exception at the current pc.
         let f = *self.rt.frames.last().expect("frame");
-        match f.code.handler_for(f.pc.saturating_sub(1) as u32) {
+        let at = f.pc.saturating_sub(1);
+        self.record_arrival(f.code, at);
+        match f.code.handler_for(at as u32) {
             Some(h) => {
                 self.rt.stack[f.base + h.reg as usize] = self.rt.exc;
                 self.rt.exc = Value::NULL;
                 self.rt.frames.last_mut().expect("frame").pc = h.target as usize;
                 self.execute()
             }
-            None => {
-                let line = f.code.line_at(f.pc.saturating_sub(1));
-                self.rt.traceback.push((f.code, line));
-                Err(Exc)
-            }
+            None => Err(Exc),
         }
     }
 
@@ -569,7 +567,7 @@ impl<H: Heap> Vm<H> {
                 Instr::Jump { target } => {
                     if (target as usize) < pc {
                         self.rt.frames[fi].pc = pc;
-                        self.poll();
+                        self.poll()?;
                     }
                     pc = target as usize;
                     Ok(())
@@ -752,13 +750,25 @@ impl<H: Heap> Vm<H> {
         }
     }
 
+    /// A traceback entry for the frame running `code`, where the pending
+    /// exception arrived (at instruction `at`). As in CPython, an entry is
+    /// made when an exception arrives in a frame, caught or not, and not
+    /// again when a re-raise (`raise`, the end of `finally`) sends the same
+    /// exception on.
+    fn record_arrival(&mut self, code: &'static Code, at: usize) {
+        if !std::mem::take(&mut self.rt.reraising) {
+            self.rt.traceback.push((code, code.line_at(at)));
+        }
+    }
+
     /// Looks for a handler of the pending exception at `pc-1` in frame
-    /// `fi`. When found, stores the exception in the handler's register and
-    /// returns the handler's pc; otherwise records a traceback entry and
-    /// propagates.
+    /// `fi` (recording the frame's traceback entry). When found, stores the
+    /// exception in the handler's register and returns the handler's pc;
+    /// otherwise propagates.
     fn unwind(&mut self, fi: usize, pc: usize, e: Exc) -> PyResult<usize> {
         let f = self.rt.frames[fi];
         let at = pc.saturating_sub(1);
+        self.record_arrival(f.code, at);
         match f.code.handler_for(at as u32) {
             Some(h) => {
                 self.rt.stack[f.base + h.reg as usize] = self.rt.exc;
@@ -768,7 +778,6 @@ impl<H: Heap> Vm<H> {
             }
             None => {
                 self.rt.frames[fi].pc = pc;
-                self.rt.traceback.push((f.code, f.code.line_at(at)));
                 Err(e)
             }
         }
@@ -1116,7 +1125,13 @@ impl<H: Heap> Vm<H> {
                 if e.is_null() || e.is_none() {
                     return Err(self.raise_msg(T_RUNTIME_ERROR, "No active exception to reraise"));
                 }
+                // The exception goes on with the traceback it has so far
+                // (set aside while a handler ran).
+                if e == self.rt.handling && self.rt.traceback.is_empty() {
+                    self.rt.traceback = self.rt.traceback_handled.clone();
+                }
                 self.rt.exc = e;
+                self.rt.reraising = true;
                 return Err(Exc);
             }
             Instr::ExcMatch { dst, exc, typ } => {
@@ -1173,7 +1188,7 @@ impl<H: Heap> Vm<H> {
                 self.import_star(base, m)?;
             }
             Instr::LoadLocals { dst } => r!(dst) = r!(0),
-            Instr::SetupAnnotations | Instr::Poll => self.poll(),
+            Instr::SetupAnnotations | Instr::Poll => self.poll()?,
             Instr::Nop
             | Instr::LoadConst { .. }
             | Instr::Move { .. }

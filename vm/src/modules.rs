@@ -40,7 +40,8 @@ fn stream_fd<H: Heap>(vm: &mut Vm<H>, f: Value) -> Option<i64> {
 }
 
 impl<H: Heap> Vm<H> {
-    /// A module object with a fresh dict holding `__name__`.
+    /// A module object with a fresh dict holding `__name__` and `__doc__`
+    /// (None until the module's docstring, if any, is stored).
     pub fn new_module(&mut self, name: &str) -> PyResult {
         let d = self.new_dict()?;
         let mark = self.push(d);
@@ -48,6 +49,8 @@ impl<H: Heap> Vm<H> {
         self.push(n);
         let k = self.sym_str("__name__");
         self.dict_set_item(self.st(mark), k, self.st(mark + 1))?;
+        let k = self.sym_str("__doc__");
+        self.dict_set_item(self.st(mark), k, Value::NONE)?;
         let m = self.alloc_fixed(Kind::Module)?;
         object::init(m, field::MOD_NAME, self.st(mark + 1));
         object::init(m, field::MOD_DICT, self.st(mark));
@@ -328,7 +331,7 @@ impl<H: Heap> Vm<H> {
 
     // ------------------------------------------------------------- imports
 
-    fn modules_get(&mut self, name: &str) -> PyResult<Option<Value>> {
+    pub(crate) fn modules_get(&mut self, name: &str) -> PyResult<Option<Value>> {
         let k = self.new_str(name)?;
         let mods = self.rt.globals_roots[ROOT_MODULES];
         self.dict_get_item(mods, k)

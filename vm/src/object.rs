@@ -84,7 +84,7 @@ impl Kind {
             Dict => Layout::Fixed { refs: 2, raws: 3 },
             Set | FrozenSet => Layout::Fixed { refs: 1, raws: 3 },
             Instance => Layout::Fixed { refs: 3, raws: 1 },
-            Class => Layout::Fixed { refs: 6, raws: 2 },
+            Class => Layout::Fixed { refs: 7, raws: 2 },
             Function => Layout::Fixed { refs: 7, raws: 1 },
             Builtin => Layout::Fixed { refs: 1, raws: 1 },
             BoundMethod => Layout::Fixed { refs: 2, raws: 0 },
@@ -342,8 +342,11 @@ pub mod field {
     pub const CLS_MODULE: usize = 4;
     /// The metaclass (NULL: `type`).
     pub const CLS_META: usize = 5;
-    pub const CLS_FLAGS: usize = 6;
-    pub const CLS_ID: usize = 7;
+    /// `__qualname__` (a str): kept out of the class dict, as CPython's
+    /// `type_new` does, so `cls.__dict__` lists only real members.
+    pub const CLS_QUALNAME: usize = 6;
+    pub const CLS_FLAGS: usize = 7;
+    pub const CLS_ID: usize = 8;
     // Function
     pub const FN_GLOBALS: usize = 0;
     pub const FN_DEFAULTS: usize = 1;

@@ -464,6 +464,18 @@ impl<H: Heap> Vm<H> {
                         return Ok(Some(v));
                     }
                 }
+                Kind::Generator => {
+                    // A generator (coroutine) is named after its function.
+                    let slot = match self.interner.name(name) {
+                        "__name__" => Some(field::FN_NAME),
+                        "__qualname__" => Some(field::FN_QUALNAME),
+                        _ => None,
+                    };
+                    if let Some(slot) = slot {
+                        let f = object::get(o, field::GEN_FUNC);
+                        return Ok(Some(object::get(f.as_obj(), slot)));
+                    }
+                }
                 Kind::BoundMethod => match self.interner.name(name) {
                     "__self__" => return Ok(Some(object::get(o, field::BM_SELF))),
                     "__func__" => return Ok(Some(object::get(o, field::BM_FUNC))),
@@ -496,6 +508,9 @@ impl<H: Heap> Vm<H> {
                         "fset" => Some(field::PROP_SET),
                         "fdel" => Some(field::PROP_DEL),
                         "__doc__" => Some(field::PROP_DOC),
+                        "__isabstractmethod__" => {
+                            return self.property_is_abstract(obj).map(Some);
+                        }
                         _ => None,
                     };
                     if let Some(f) = f {
@@ -599,7 +614,7 @@ impl<H: Heap> Vm<H> {
                 Some(crate::builtins::mappingproxy::new_proxy(self, d)?)
             }
             "__class__" => Some(self.metaclass_of(cls)),
-            "__qualname__" => Some(object::get(co, field::CLS_NAME)),
+            "__qualname__" => Some(object::get(co, field::CLS_QUALNAME)),
             "__module__" => Some(object::get(co, field::CLS_MODULE)),
             _ => {
                 // Attributes of the metaclass (methods bind to the class).
@@ -777,6 +792,48 @@ impl<H: Heap> Vm<H> {
         Ok((self.getattr(obj, name)?, Value::NULL))
     }
 
+    /// `property.__isabstractmethod__`: whether any of its accessors is
+    /// abstract (so `@property @abstractmethod` makes an abstract member).
+    fn property_is_abstract(&mut self, prop: Value) -> PyResult {
+        let mark = self.push(prop);
+        let r = self.any_accessor_abstract(mark);
+        self.truncate(mark);
+        r.map(Value::bool)
+    }
+
+    /// [`Self::property_is_abstract`] for the property rooted at `ps`.
+    fn any_accessor_abstract(&mut self, ps: usize) -> PyResult<bool> {
+        let sym = self.intern("__isabstractmethod__");
+        for f in [field::PROP_GET, field::PROP_SET, field::PROP_DEL] {
+            let accessor = object::get(self.st(ps).as_obj(), f);
+            if accessor.is_null() || accessor.is_none() {
+                continue;
+            }
+            if let Some(flag) = self.getattr_opt(accessor, sym)?
+                && self.truthy(flag)?
+            {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// `cls.__name__ = v` or `cls.__qualname__ = v`: a str kept in the
+    /// class object (`slot`), not in its dict.
+    fn set_class_name(&mut self, cls: Value, name: u32, slot: usize, v: Value) -> PyResult<()> {
+        if !(v.is_obj() && object::kind(v.as_obj()) == Kind::Str) {
+            let msg = format!(
+                "can only assign string to {}.{}, not '{}'",
+                self.class_name(cls),
+                self.interner.name(name),
+                self.type_name(v)
+            );
+            return Err(self.type_error(&msg));
+        }
+        self.store(cls.as_obj(), slot, v);
+        Ok(())
+    }
+
     /// `obj.name = v`.
     pub fn setattr(&mut self, obj: Value, name: u32, v: Value) -> PyResult<()> {
         if crate::weakref::is_proxy(obj) {
@@ -808,6 +865,14 @@ impl<H: Heap> Vm<H> {
                     return self.inst_set(obj, name, v);
                 }
                 Kind::Class => {
+                    let slot = match self.interner.name(name) {
+                        "__name__" => Some(field::CLS_NAME),
+                        "__qualname__" => Some(field::CLS_QUALNAME),
+                        _ => None,
+                    };
+                    if let Some(slot) = slot {
+                        return self.set_class_name(obj, name, slot, v);
+                    }
                     let d = object::get(obj.as_obj(), field::CLS_DICT);
                     let k = self.sym(name);
                     self.dict_set_item(d, k, v)?;
@@ -931,6 +996,11 @@ impl<H: Heap> Vm<H> {
     /// The `__name__` of a class.
     pub fn class_name(&self, cls: Value) -> String {
         object::str_of(object::get(cls.as_obj(), field::CLS_NAME).as_obj()).to_string()
+    }
+
+    /// The `__qualname__` of class `cls` (`Outer.Inner`), for reprs.
+    pub fn class_qualname(&self, cls: Value) -> String {
+        object::str_of(object::get(cls.as_obj(), field::CLS_QUALNAME).as_obj()).to_string()
     }
 
     /// The name of `v`'s type.

@@ -13,6 +13,14 @@ use gc_api::Heap;
 use num_traits::ToPrimitive;
 
 impl<H: Heap> Vm<H> {
+    /// `object.__repr__(v)`: `<module.Qualname object at 0x...>`.
+    pub fn default_repr(&mut self, v: Value) -> String {
+        let t = self.type_of(v);
+        let m = object::str_of(object::get(t.as_obj(), field::CLS_MODULE).as_obj()).to_string();
+        let n = self.class_qualname(t);
+        format!("<{}.{} object at {:#x}>", m, n, self.identity(v))
+    }
+
     // ------------------------------------------------------------ iteration
 
     /// A native iterator object.
@@ -1460,7 +1468,7 @@ impl<H: Heap> Vm<H> {
             }
             Kind::Class => {
                 let m = object::str_of(object::get(o, field::CLS_MODULE).as_obj()).to_string();
-                let n = self.class_name(v);
+                let n = self.class_qualname(v);
                 if m == "builtins" {
                     format!("<class '{n}'>")
                 } else {
@@ -1482,11 +1490,7 @@ impl<H: Heap> Vm<H> {
                 if let Some(r) = self.call_dunder(v, "__repr__", &[])? {
                     return self.expect_str(r, "__repr__");
                 }
-                let t = self.type_of(v);
-                let m =
-                    object::str_of(object::get(t.as_obj(), field::CLS_MODULE).as_obj()).to_string();
-                let n = self.class_name(t);
-                format!("<{}.{} object at {:#x}>", m, n, self.identity(v))
+                self.default_repr(v)
             }
             Kind::Property => format!("<property object at {:#x}>", self.identity(v)),
             _ => {

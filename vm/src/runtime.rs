@@ -132,6 +132,9 @@ pub struct Runtime {
     pub traceback: Vec<(&'static Code, u32)>,
     /// The traceback of the exception being handled (restored on re-raise).
     pub traceback_handled: Vec<(&'static Code, u32)>,
+    /// The pending exception is being re-raised: the frame it leaves has
+    /// its traceback entry already.
+    pub reraising: bool,
     /// Containers being repr'd (cycle guard); roots while printing.
     pub repr_stack: Vec<Value>,
 }
@@ -174,6 +177,7 @@ impl Runtime {
             collections: 0,
             traceback: Vec::new(),
             traceback_handled: Vec::new(),
+            reraising: false,
             repr_stack: Vec::new(),
         }
     }

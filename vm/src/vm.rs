@@ -216,9 +216,11 @@ impl<H: Heap> Vm<H> {
         self.after_collection();
     }
 
-    /// A safepoint poll (back-edges, calls).
+    /// A safepoint poll (back-edges, `Poll` instructions): a wanted
+    /// collection, queued finalizers, then Python signal handlers, whose
+    /// exceptions propagate from here.
     #[inline]
-    pub fn poll(&mut self) {
+    pub fn poll(&mut self) -> PyResult<()> {
         if self.heap.poll_wanted() {
             self.heap.collect(&mut self.rt, CollectReason::Poll);
             self.after_collection();
@@ -226,6 +228,10 @@ impl<H: Heap> Vm<H> {
         if self.finalizers_pending() {
             self.run_finalizers();
         }
+        if crate::stdlib::signal::pending() {
+            return self.run_signal_handlers();
+        }
+        Ok(())
     }
 
     #[cold]

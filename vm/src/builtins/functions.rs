@@ -857,11 +857,7 @@ fn dunder_import<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 }
 
 fn globals<H: Heap>(vm: &mut Vm<H>, _a: Args) -> PyResult {
-    // The globals of the calling Python frame.
-    match vm.rt.frames.last() {
-        Some(f) => Ok(vm.st(f.base - 1)),
-        None => Ok(vm.rt.globals_roots[ROOT_MAIN]),
-    }
+    Ok(vm.caller_globals())
 }
 
 fn vars<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {

@@ -166,15 +166,10 @@ fn exception_traceback<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
             return Ok(v);
         }
     }
+    // The runtime records each frame the exception arrived in, the
+    // catching frame last.
     let entries: Vec<(&'static Code, u32)> = if e == vm.rt.handling {
-        // The runtime records the frames the exception left; the catching
-        // frame comes last (at its current line: heaplab does not keep the
-        // line of the call that raised).
-        let mut v = vm.rt.traceback_handled.clone();
-        if let Some(f) = vm.frame() {
-            v.push((f.code, f.code.line_at(f.pc.saturating_sub(1))));
-        }
-        v
+        vm.rt.traceback_handled.clone()
     } else if e == vm.rt.exc {
         vm.rt.traceback.clone()
     } else {
@@ -186,11 +181,7 @@ fn exception_traceback<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     for (code, line) in entries {
         let co = code_object(vm, code)?;
         let cs = vm.push(co);
-        // A frame's globals sit just below its registers.
-        let globals = match vm.frame() {
-            Some(f) => vm.st(f.base - 1),
-            None => Value::NONE,
-        };
+        let globals = globals_of_file(vm, &code.filename)?;
         let frame = attr_object(
             vm,
             T_FRAME,
@@ -219,6 +210,29 @@ fn exception_traceback<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     let r = vm.st(base);
     vm.truncate(base);
     Ok(r)
+}
+
+/// The globals of the module loaded from `file` (`sys.modules` searched
+/// by `__file__`), else the current frame's: the runtime's traceback
+/// entries name a frame's code, not its globals.
+fn globals_of_file<H: Heap>(vm: &mut Vm<H>, file: &str) -> PyResult {
+    let fk = vm.sym_str("__file__");
+    let mods = vm.rt.globals_roots[ROOT_MODULES];
+    for i in 0..Vm::<H>::dict_used(mods) {
+        let (_, m) = Vm::<H>::dict_entry(mods, i);
+        if !(m.is_obj() && object::kind(m.as_obj()) == Kind::Module) {
+            continue;
+        }
+        let d = object::get(m.as_obj(), field::MOD_DICT);
+        if let Some(f) = vm.dict_get_str(d, fk)
+            && f.is_obj()
+            && object::kind(f.as_obj()) == Kind::Str
+            && object::str_of(f.as_obj()) == file
+        {
+            return Ok(d);
+        }
+    }
+    Ok(vm.caller_globals())
 }
 
 /// Calls `_heaplab_types.<func>(args...)`.

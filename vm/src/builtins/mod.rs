@@ -9,6 +9,7 @@ pub(crate) mod memoryview;
 pub(crate) use introspect::{call_types_helper, sys_getframe};
 mod metatype;
 mod methods;
+pub(crate) mod os_error;
 mod python_backed;
 pub(crate) mod types;
 
@@ -202,6 +203,29 @@ impl<H: Heap> Vm<H> {
         self.def_class_attr(t, name, Value::obj(cm));
     }
 
+    /// Adds native `f` as classmethod `name` of class `cls` (for classes
+    /// made at run time; classes are immortal and never move, so `cls`
+    /// stays valid across the allocations).
+    pub fn def_native_classmethod(
+        &mut self,
+        cls: Value,
+        name: &'static str,
+        f: NativeFn<H>,
+    ) -> PyResult<()> {
+        let idx = self.register(name, f);
+        let b = self.new_builtin(idx, Value::NULL)?;
+        let bs = self.push(b);
+        let r = self.alloc_fixed(Kind::ClassMethod).and_then(|cm| {
+            object::init(cm, 0, self.st(bs));
+            self.set_st(bs, Value::obj(cm));
+            let k = self.sym_str(name);
+            let d = object::get(cls.as_obj(), field::CLS_DICT);
+            self.dict_set_item(d, k, self.st(bs))
+        });
+        self.truncate(bs);
+        r
+    }
+
     /// A read-only property whose getter is native `f(self)`.
     pub fn new_native_property(&mut self, name: &'static str, f: NativeFn<H>) -> PyResult {
         let idx = self.register(name, f);
@@ -239,6 +263,16 @@ impl<H: Heap> Vm<H> {
         self.truncate(mark);
     }
 
+    /// The globals dict of the innermost Python frame (`__main__`'s when
+    /// none runs): what a native function called from Python sees as
+    /// "the caller's module".
+    pub fn caller_globals(&self) -> Value {
+        match self.rt.frames.last() {
+            Some(f) => self.st(f.base - 1),
+            None => self.rt.globals_roots[ROOT_MAIN],
+        }
+    }
+
     /// Creates a class object. `bases` are class values; the MRO is
     /// computed with C3. Class objects are immortal metadata.
     pub fn make_class(
@@ -272,6 +306,7 @@ impl<H: Heap> Vm<H> {
             object::set_word(c, i, 0);
         }
         object::init(c, field::CLS_NAME, self.st(ns));
+        object::init(c, field::CLS_QUALNAME, self.st(ns));
         object::init(c, field::CLS_BASES, self.st(bt));
         object::init(c, field::CLS_DICT, self.st(ds));
         object::init(c, field::CLS_MODULE, self.st(ms));
@@ -279,6 +314,10 @@ impl<H: Heap> Vm<H> {
         self.rt.next_class_id += 1;
         self.rt.all_classes.push(Value::obj(c));
         let cs = self.push(Value::obj(c));
+        if let Err(e) = self.take_qualname(cs, ds) {
+            self.truncate(dict_slot);
+            return Err(e);
+        }
         // C3 linearisation.
         let base_vals: Vec<Value> = (0..bases.len()).map(|i| self.st(mark + i)).collect();
         let mro = match self.c3(self.st(cs), &base_vals) {
@@ -323,6 +362,23 @@ impl<H: Heap> Vm<H> {
         let r = self.st(cs);
         self.truncate(dict_slot);
         Ok(r)
+    }
+
+    /// Moves a `__qualname__` entry of the new class's dict (rooted at
+    /// `ds`) into the class (rooted at `cs`), as CPython's `type_new`
+    /// does: it names the class, it is not a member.
+    fn take_qualname(&mut self, cs: usize, ds: usize) -> PyResult<()> {
+        let k = self.sym_str("__qualname__");
+        let Some(q) = self.dict_get_str(self.st(ds), k) else {
+            return Ok(());
+        };
+        if !(q.is_obj() && object::kind(q.as_obj()) == Kind::Str) {
+            let msg = format!("type __qualname__ must be a str, not {}", self.type_name(q));
+            return Err(self.type_error(&msg));
+        }
+        self.store(self.st(cs).as_obj(), field::CLS_QUALNAME, q);
+        self.dict_del_item(self.st(ds), k)?;
+        Ok(())
     }
 
     fn c3(&self, cls: Value, bases: &[Value]) -> Option<Vec<Value>> {
@@ -743,6 +799,7 @@ fn boot_inner<H: Heap>(vm: &mut Vm<H>) -> PyResult<()> {
     }
     install_more_exceptions(vm)?;
     exception_group::install(vm)?;
+    os_error::install(vm)?;
     types::install(vm)?;
     memoryview::install(vm)?;
     mappingproxy::install(vm)?;

@@ -464,6 +464,18 @@ pub(crate) fn new_class_from<H: Heap>(vm: &mut Vm<H>, a: Args, meta: Value) -> P
     }
     let module = {
         let k = vm.sym_str("__module__");
+        if vm.dict_get_item(vm.st(ds), k)?.is_none() {
+            // `type(name, bases, ns)` called directly: the class belongs to
+            // the calling frame's module, as in CPython.
+            let caller = vm.caller_globals();
+            let nk = vm.sym_str("__name__");
+            if caller.is_obj()
+                && object::kind(caller.as_obj()) == Kind::Dict
+                && let Some(n) = vm.dict_get_str(caller, nk)
+            {
+                vm.dict_set_item(vm.st(ds), k, n)?;
+            }
+        }
         match vm.dict_get_item(vm.st(ds), k)? {
             Some(m) if m.is_obj() && object::kind(m.as_obj()) == Kind::Str => {
                 object::str_of(m.as_obj()).to_string()

@@ -62,6 +62,11 @@ pub fn compile_module(
     } else {
         u.setup_registers(&[]);
     }
+    if let Some(doc) = docstring(body) {
+        let t = u.tmp();
+        u.load_const(ConstDesc::Str(doc.to_string()), t);
+        u.store_name("__doc__", t);
+    }
     u.setup_annotations(body);
     u.stmts(body)?;
     let none = u.konst(ConstDesc::None);
@@ -2080,11 +2085,10 @@ impl<'c, 'a> Unit<'c, 'a> {
         }
     }
 
-    fn child_qualprefix(&self, name: &str) -> String {
-        match self.kind() {
-            ScopeKind::Function => format!("{}.<locals>", self.qualname(name)),
-            _ => self.qualname(name),
-        }
+    /// The qualname prefix of what is defined inside function `name`
+    /// (CPython's `f.<locals>.g`).
+    fn function_child_qualprefix(&self, name: &str) -> String {
+        format!("{}.<locals>", self.qualname(name))
     }
 
     fn function_def(&mut self, f: &'a ast::StmtFunctionDef) -> CResult<()> {
@@ -2199,7 +2203,7 @@ impl<'c, 'a> Unit<'c, 'a> {
         };
         // The body.
         let qualname = self.qualname(name);
-        let child_prefix = self.child_qualprefix(name);
+        let child_prefix = self.function_child_qualprefix(name);
         let first_line = self.cx.lines.line(offset);
         let mut params: Vec<String> = pos.iter().map(|a| a.def.arg.to_string()).collect();
         params.extend(args.kwonlyargs.iter().map(|a| a.def.arg.to_string()));
@@ -2391,7 +2395,10 @@ impl<'c, 'a> Unit<'c, 'a> {
         let qualname = self.qualname(name);
         let outer_iter = self.expr(&gens[0].iter)?;
         let desc = {
-            let mut u = Unit::new(self.cx, scope, name, qualname, first_line);
+            let mut u = Unit::new(self.cx, scope, name, qualname.clone(), first_line);
+            // A comprehension's children are `<listcomp>.<lambda>`, without
+            // `<locals>` (CPython 3.11's compiler_set_qualname).
+            u.qualprefix = qualname;
             u.line = first_line;
             u.setup_registers(&[".0".to_string()]);
             u.code.argcount = 1;

@@ -8,6 +8,7 @@ use crate::vm::{PyResult, Vm};
 use gc_api::Heap;
 use std::path::PathBuf;
 
+pub(crate) mod abc;
 pub(crate) mod binascii;
 pub(crate) mod bisect_heapq;
 pub(crate) mod codecs;
@@ -20,6 +21,7 @@ pub(crate) mod itertools;
 pub(crate) mod operator;
 pub(crate) mod posix;
 pub(crate) mod random;
+pub(crate) mod signal;
 pub(crate) mod sre;
 pub(crate) mod structs;
 pub(crate) mod thread;
@@ -43,6 +45,7 @@ type Group = (
 );
 
 const GROUPS: &[Group] = &[
+    (abc::MODULES, abc::FROZEN),
     (binascii::MODULES, binascii::FROZEN),
     (bisect_heapq::MODULES, bisect_heapq::FROZEN),
     (codecs::MODULES, codecs::FROZEN),
@@ -63,6 +66,7 @@ const GROUPS: &[Group] = &[
     (operator::MODULES, operator::FROZEN),
     (posix::MODULES, posix::FROZEN),
     (random::MODULES, random::FROZEN),
+    (signal::MODULES, signal::FROZEN),
     (sre::MODULES, sre::FROZEN),
     (structs::MODULES, structs::FROZEN),
     (thread::MODULES, thread::FROZEN),
@@ -89,6 +93,9 @@ pub fn native_names() -> impl Iterator<Item = &'static str> {
 
 /// Fills in native module `name` (rooted at stack slot `ms`).
 pub(crate) fn init_native<H: Heap>(vm: &mut Vm<H>, name: &str, ms: usize) -> PyResult<()> {
+    if abc::MODULES.contains(&name) {
+        return abc::init(vm, name, ms);
+    }
     if binascii::MODULES.contains(&name) {
         return binascii::init(vm, name, ms);
     }
@@ -112,6 +119,9 @@ pub(crate) fn init_native<H: Heap>(vm: &mut Vm<H>, name: &str, ms: usize) -> PyR
     }
     if random::MODULES.contains(&name) {
         return random::init(vm, name, ms);
+    }
+    if signal::MODULES.contains(&name) {
+        return signal::init(vm, name, ms);
     }
     if sre::MODULES.contains(&name) {
         return sre::init(vm, name, ms);

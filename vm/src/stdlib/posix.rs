@@ -339,27 +339,6 @@ pub(crate) fn strerror_text(code: i32) -> String {
         .into_owned()
 }
 
-/// The builtin `OSError` subclass CPython picks for errno `code`.
-fn error_class_name(code: i32) -> &'static str {
-    match code {
-        11 | 114 | 115 => "BlockingIOError",
-        10 => "ChildProcessError",
-        32 | 108 => "BrokenPipeError",
-        103 => "ConnectionAbortedError",
-        111 => "ConnectionRefusedError",
-        104 => "ConnectionResetError",
-        17 => "FileExistsError",
-        2 => "FileNotFoundError",
-        21 => "IsADirectoryError",
-        20 => "NotADirectoryError",
-        4 => "InterruptedError",
-        1 | 13 => "PermissionError",
-        3 => "ProcessLookupError",
-        110 => "TimeoutError",
-        _ => "OSError",
-    }
-}
-
 /// Raises the `OSError` (subclass) for errno `code`, with up to two file
 /// names (NULL: none).
 pub(crate) fn raise_os_error<H: Heap>(vm: &mut Vm<H>, code: i32, f1: Value, f2: Value) -> Exc {
@@ -369,17 +348,15 @@ pub(crate) fn raise_os_error<H: Heap>(vm: &mut Vm<H>, code: i32, f1: Value, f2: 
     }
 }
 
+/// `OSError(code, strerror(code)[, f1[, 0, f2]])`, which is the errno's
+/// own subclass and carries the attributes (see `builtins::os_error`).
 fn os_error_value<H: Heap>(vm: &mut Vm<H>, code: i32, f1: Value, f2: Value) -> PyResult {
     let mark = vm.push(f1);
     vm.push(f2);
-    let k = vm.sym_str(error_class_name(code));
-    let bd = vm.rt.globals_roots[ROOT_BUILTINS];
-    let cls = vm.dict_get_str(bd, k).unwrap_or(vm.class(T_OS_ERROR));
-    vm.push(cls);
     let msg = vm.new_str(&strerror_text(code))?;
     vm.push(msg);
     let (f1, f2) = (vm.st(mark), vm.st(mark + 1));
-    let mut args = vec![Value::int(code as i64), vm.st(mark + 3)];
+    let mut args = vec![Value::int(code as i64), vm.st(mark + 2)];
     if !f1.is_null() {
         args.push(f1);
         if !f2.is_null() {
@@ -387,28 +364,9 @@ fn os_error_value<H: Heap>(vm: &mut Vm<H>, code: i32, f1: Value, f2: Value) -> P
             args.push(f2);
         }
     }
-    let e = vm.call_values(vm.st(mark + 2), &args)?;
-    vm.push(e);
-    // Set the attributes too, whatever the class's __init__ did.
-    for (i, n) in [
-        (usize::MAX, "errno"),
-        (mark + 3, "strerror"),
-        (mark, "filename"),
-        (mark + 1, "filename2"),
-    ] {
-        // Intern first: it may allocate, and v must be read after it.
-        let sym = vm.intern(n);
-        let v = if i == usize::MAX {
-            Value::int(code as i64)
-        } else {
-            let v = vm.st(i);
-            if v.is_null() { Value::NONE } else { v }
-        };
-        vm.setattr(vm.st(mark + 4), sym, v)?;
-    }
-    let e = vm.st(mark + 4);
+    let e = vm.call_values(vm.class(T_OS_ERROR), &args);
     vm.truncate(mark);
-    Ok(e)
+    e
 }
 
 fn io_err<H: Heap>(vm: &mut Vm<H>, e: std::io::Error, f1: Value, f2: Value) -> Exc {

@@ -70,6 +70,11 @@ pub(super) fn install<H: Heap>(vm: &mut Vm<H>) {
         vm.def_method(t, "__repr__", repr::<H>);
         vm.def_method(t, "__hash__", hash::<H>);
     }
+    // Mutable containers are unhashable: `__hash__` is None in their
+    // dicts, which is how `collections.abc.Hashable` tells.
+    for t in [T_LIST, T_DICT, T_SET, T_BYTEARRAY] {
+        vm.def_class_attr(t, "__hash__", Value::NONE);
+    }
     let arith_ops: &[(&'static str, NativeFn<H>)] = &[
         ("__add__", |vm, a| arith(vm, a, BinOp::Add, false)),
         ("__radd__", |vm, a| arith(vm, a, BinOp::Add, true)),

@@ -20,6 +20,9 @@ pub(super) fn install<H: Heap>(vm: &mut Vm<H>) -> PyResult<()> {
     for t in [T_FUNCTION, T_CLASSMETHOD, T_STATICMETHOD, T_PROPERTY] {
         vm.def_method(t, "__get__", descr_get::<H>);
     }
+    for t in [T_FUNCTION, T_BUILTIN, T_METHOD] {
+        vm.def_method(t, "__call__", call_self::<H>);
+    }
     vm.def_method(T_OBJECT, "__setattr__", object_setattr::<H>);
     vm.def_method(T_OBJECT, "__delattr__", object_delattr::<H>);
     vm.def_method(T_OBJECT, "__getattribute__", object_getattribute::<H>);
@@ -114,13 +117,23 @@ fn identity<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     Ok(vm.arg(a, 0))
 }
 
+/// `f.__call__(*args, **kw)` of functions and methods: calls `f` (the VM
+/// calls them directly; the method is there for code that looks for it,
+/// like `collections.abc.Callable`'s hook).
+fn call_self<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    if a.n == 0 {
+        return Err(vm.type_error("descriptor '__call__' needs an argument"));
+    }
+    let rest = Args {
+        base: a.base + 1,
+        n: a.n - 1,
+        kw: a.kw,
+    };
+    vm.call(vm.arg(a, 0), rest)
+}
+
 fn object_repr<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    let v = vm.arg(a, 0);
-    let t = vm.type_of(v);
-    let m = object::str_of(object::get(t.as_obj(), field::CLS_MODULE).as_obj()).to_string();
-    let n = vm.class_name(t);
-    let id = vm.identity(v);
-    let s = format!("<{m}.{n} object at {id:#x}>");
+    let s = vm.default_repr(vm.arg(a, 0));
     vm.new_str(&s)
 }
 
