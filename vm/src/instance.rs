@@ -208,6 +208,12 @@ impl<H: Heap> Vm<H> {
                 (0..Self::list_len(s))
                     .map(|i| Self::list_get(s, i))
                     .collect()
+            } else if s.is_obj() && object::kind(s.as_obj()) == Kind::Dict {
+                // `__slots__ = {name: docstring}` (statistics.NormalDist).
+                (0..Self::dict_used(s))
+                    .map(|i| Self::dict_entry(s, i).0)
+                    .filter(|k| !k.is_null() && *k != Value::DUMMY)
+                    .collect()
             } else {
                 vec![s]
             };

@@ -1,9 +1,8 @@
-//! Native modules (`sys`, `math`, `time`, `gc`, `_heaplab`) and the import
+//! Native modules (`sys`, `time`, `gc`, `_heaplab`) and the import
 //! system: `sys.modules` caching, packages, relative imports, and loading
 //! `.py` files from `sys.path`.
 
 use crate::builtins::*;
-use crate::num;
 use crate::object::{self, Kind, field};
 use crate::value::Value;
 use crate::vm::{Args, NativeFn, PyResult, Vm};
@@ -11,9 +10,7 @@ use gc_api::Heap;
 use std::io::Write;
 
 /// Names of the native modules, created on first import.
-const NATIVE_MODULES: &[&str] = &[
-    "sys", "math", "time", "gc", "_heaplab", "builtins", "_weakref",
-];
+const NATIVE_MODULES: &[&str] = &["sys", "time", "gc", "_heaplab", "builtins", "_weakref"];
 
 pub(crate) fn install<H: Heap>(vm: &mut Vm<H>) -> PyResult<()> {
     // `sys` exists from the start: the VM itself uses sys.stdout/stderr.
@@ -100,7 +97,6 @@ impl<H: Heap> Vm<H> {
         self.register_module(name, m)?;
         match name {
             "sys" => self.init_sys(ms)?,
-            "math" => self.init_math(ms)?,
             "time" => self.init_time(ms)?,
             "gc" => self.init_gc(ms)?,
             "_weakref" => self.init_weakref(ms)?,
@@ -237,56 +233,6 @@ impl<H: Heap> Vm<H> {
         self.module_fn(ms, "intern", identity::<H>)?;
         self.module_fn(ms, "getsizeof", sys_getsizeof::<H>)?;
         self.truncate(avs);
-        Ok(())
-    }
-
-    fn init_math(&mut self, ms: usize) -> PyResult<()> {
-        for (n, v) in [
-            ("pi", std::f64::consts::PI),
-            ("e", std::f64::consts::E),
-            ("tau", std::f64::consts::TAU),
-            ("inf", f64::INFINITY),
-            ("nan", f64::NAN),
-        ] {
-            let f = self.new_float(v)?;
-            self.module_set(self.st(ms), n, f)?;
-        }
-        let fns: &[(&'static str, NativeFn<H>)] = &[
-            ("sqrt", math_sqrt::<H>),
-            ("sin", |vm, a| math1(vm, a, "sin", f64::sin)),
-            ("cos", |vm, a| math1(vm, a, "cos", f64::cos)),
-            ("tan", |vm, a| math1(vm, a, "tan", f64::tan)),
-            ("asin", |vm, a| math1(vm, a, "asin", f64::asin)),
-            ("acos", |vm, a| math1(vm, a, "acos", f64::acos)),
-            ("atan", |vm, a| math1(vm, a, "atan", f64::atan)),
-            ("sinh", |vm, a| math1(vm, a, "sinh", f64::sinh)),
-            ("cosh", |vm, a| math1(vm, a, "cosh", f64::cosh)),
-            ("tanh", |vm, a| math1(vm, a, "tanh", f64::tanh)),
-            ("exp", |vm, a| math1(vm, a, "exp", f64::exp)),
-            ("log10", |vm, a| math1(vm, a, "log10", f64::log10)),
-            ("log2", |vm, a| math1(vm, a, "log2", f64::log2)),
-            ("fabs", |vm, a| math1(vm, a, "fabs", f64::abs)),
-            ("degrees", |vm, a| math1(vm, a, "degrees", f64::to_degrees)),
-            ("radians", |vm, a| math1(vm, a, "radians", f64::to_radians)),
-            ("atan2", |vm, a| math2(vm, a, "atan2", f64::atan2)),
-            ("hypot", |vm, a| math2(vm, a, "hypot", f64::hypot)),
-            ("pow", |vm, a| math2(vm, a, "pow", f64::powf)),
-            ("copysign", |vm, a| math2(vm, a, "copysign", f64::copysign)),
-            ("fmod", |vm, a| math2(vm, a, "fmod", |x, y| x % y)),
-            ("log", math_log::<H>),
-            ("floor", math_floor::<H>),
-            ("ceil", math_ceil::<H>),
-            ("trunc", math_trunc::<H>),
-            ("isnan", |vm, a| mathp(vm, a, "isnan", f64::is_nan)),
-            ("isinf", |vm, a| mathp(vm, a, "isinf", f64::is_infinite)),
-            ("isfinite", |vm, a| mathp(vm, a, "isfinite", f64::is_finite)),
-            ("gcd", math_gcd::<H>),
-            ("factorial", math_factorial::<H>),
-            ("isqrt", math_isqrt::<H>),
-        ];
-        for &(n, f) in fns {
-            self.module_fn(ms, n, f)?;
-        }
         Ok(())
     }
 
@@ -806,193 +752,6 @@ fn sys_getsizeof<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     Ok(Value::int(n as i64))
 }
 
-fn f64_arg<H: Heap>(vm: &mut Vm<H>, v: Value) -> PyResult<f64> {
-    match vm.as_f64(v)? {
-        Some(f) => Ok(f),
-        None => {
-            if let Some(r) = vm.call_dunder(v, "__float__", &[])?
-                && let Some(f) = vm.as_f64(r)?
-            {
-                return Ok(f);
-            }
-            let msg = format!("must be real number, not {}", vm.type_name(v));
-            Err(vm.type_error(&msg))
-        }
-    }
-}
-
-fn math_result<H: Heap>(vm: &mut Vm<H>, x: f64, r: f64) -> PyResult {
-    if r.is_nan() && !x.is_nan() {
-        return Err(vm.value_error("math domain error"));
-    }
-    if r.is_infinite() && x.is_finite() {
-        return Err(vm.overflow_error("math range error"));
-    }
-    vm.new_float(r)
-}
-
-fn math1<H: Heap>(vm: &mut Vm<H>, a: Args, name: &str, f: fn(f64) -> f64) -> PyResult {
-    vm.check_args(a, name, 1, 1)?;
-    let x = f64_arg(vm, vm.arg(a, 0))?;
-    math_result(vm, x, f(x))
-}
-
-fn math2<H: Heap>(vm: &mut Vm<H>, a: Args, name: &str, f: fn(f64, f64) -> f64) -> PyResult {
-    vm.check_args(a, name, 2, 2)?;
-    let x = f64_arg(vm, vm.arg(a, 0))?;
-    let y = f64_arg(vm, vm.arg(a, 1))?;
-    let r = f(x, y);
-    if r.is_nan() && !x.is_nan() && !y.is_nan() {
-        return Err(vm.value_error("math domain error"));
-    }
-    vm.new_float(r)
-}
-
-fn mathp<H: Heap>(vm: &mut Vm<H>, a: Args, name: &str, f: fn(f64) -> bool) -> PyResult {
-    vm.check_args(a, name, 1, 1)?;
-    let x = f64_arg(vm, vm.arg(a, 0))?;
-    Ok(Value::bool(f(x)))
-}
-
-fn math_sqrt<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    vm.check_args(a, "sqrt", 1, 1)?;
-    let x = f64_arg(vm, vm.arg(a, 0))?;
-    if x < 0.0 {
-        return Err(vm.value_error("math domain error"));
-    }
-    vm.new_float(x.sqrt())
-}
-
-fn math_log<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    vm.check_args(a, "log", 1, 2)?;
-    let v = vm.arg(a, 0);
-    let ln = |vm: &mut Vm<H>, v: Value| -> PyResult<f64> {
-        if num::is_int(v) && !v.is_int() {
-            // Big ints: log of the value scaled down by bits.
-            let b = num::to_bigint(v);
-            if b <= num_bigint::BigInt::from(0) {
-                return Err(vm.value_error("math domain error"));
-            }
-            let bits = b.bits() as i64;
-            let shift = (bits - 60).max(0);
-            let top: f64 = num_traits::ToPrimitive::to_f64(&(b >> shift as usize)).unwrap_or(1.0);
-            return Ok(top.ln() + shift as f64 * std::f64::consts::LN_2);
-        }
-        let x = f64_arg(vm, v)?;
-        if x <= 0.0 {
-            return Err(vm.value_error("math domain error"));
-        }
-        Ok(x.ln())
-    };
-    let l = ln(vm, v)?;
-    if a.n == 2 {
-        let b = ln(vm, vm.arg(a, 1))?;
-        if b == 0.0 {
-            return Err(vm.zero_division("float division by zero"));
-        }
-        return vm.new_float(l / b);
-    }
-    vm.new_float(l)
-}
-
-fn to_int_via<H: Heap>(
-    vm: &mut Vm<H>,
-    a: Args,
-    name: &str,
-    f: fn(f64) -> f64,
-    dunder: &str,
-) -> PyResult {
-    vm.check_args(a, name, 1, 1)?;
-    let v = vm.arg(a, 0);
-    if num::is_int(v) {
-        return Ok(if v.is_bool() {
-            Value::int((v == Value::TRUE) as i64)
-        } else {
-            v
-        });
-    }
-    if !(v.is_obj() && object::kind(v.as_obj()) == Kind::Float)
-        && let Some(r) = vm.call_dunder(v, dunder, &[])?
-    {
-        return Ok(r);
-    }
-    let x = f64_arg(vm, v)?;
-    if x.is_nan() {
-        return Err(vm.value_error("cannot convert float NaN to integer"));
-    }
-    if x.is_infinite() {
-        return Err(vm.overflow_error("cannot convert float infinity to integer"));
-    }
-    let r = f(x);
-    match Value::try_int(r as i64).filter(|_| r.abs() < 4.0e18) {
-        Some(v) => Ok(v),
-        None => {
-            let b: num_bigint::BigInt = num_traits::FromPrimitive::from_f64(r).unwrap_or_default();
-            vm.new_int(b)
-        }
-    }
-}
-
-fn math_floor<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    to_int_via(vm, a, "floor", f64::floor, "__floor__")
-}
-
-fn math_ceil<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    to_int_via(vm, a, "ceil", f64::ceil, "__ceil__")
-}
-
-fn math_trunc<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    to_int_via(vm, a, "trunc", f64::trunc, "__trunc__")
-}
-
-fn int_args<H: Heap>(vm: &mut Vm<H>, a: Args, name: &str) -> PyResult<Vec<num_bigint::BigInt>> {
-    let mut out = Vec::new();
-    for i in 0..a.n {
-        let v = vm.arg(a, i);
-        if !num::is_int(v) {
-            let msg = format!(
-                "'{}' object cannot be interpreted as an integer",
-                vm.type_name(v)
-            );
-            return Err(vm.type_error(&msg));
-        }
-        out.push(num::to_bigint(v));
-    }
-    let _ = name;
-    Ok(out)
-}
-
-fn math_gcd<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    let xs = int_args(vm, a, "gcd")?;
-    let g = xs.iter().fold(num_bigint::BigInt::from(0), |acc, x| {
-        num_integer::Integer::gcd(&acc, x)
-    });
-    vm.new_int(g)
-}
-
-fn math_factorial<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    vm.check_args(a, "factorial", 1, 1)?;
-    let xs = int_args(vm, a, "factorial")?;
-    let n = num_traits::ToPrimitive::to_i64(&xs[0]).unwrap_or(-1);
-    if n < 0 {
-        return Err(vm.value_error("factorial() not defined for negative values"));
-    }
-    let mut r = num_bigint::BigInt::from(1);
-    for i in 2..=n {
-        r *= i;
-    }
-    vm.new_int(r)
-}
-
-fn math_isqrt<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    vm.check_args(a, "isqrt", 1, 1)?;
-    let xs = int_args(vm, a, "isqrt")?;
-    if xs[0] < num_bigint::BigInt::from(0) {
-        return Err(vm.value_error("isqrt() argument must be nonnegative"));
-    }
-    vm.new_int(xs[0].sqrt())
-}
-
 fn now_secs() -> f64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -1022,7 +781,7 @@ fn time_perf_counter_ns<H: Heap>(vm: &mut Vm<H>, _a: Args) -> PyResult {
 
 fn time_sleep<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     vm.check_args(a, "sleep", 1, 1)?;
-    let s = f64_arg(vm, vm.arg(a, 0))?;
+    let s = crate::stdlib::math::f64_arg(vm, vm.arg(a, 0))?;
     if s < 0.0 {
         return Err(vm.value_error("sleep length must be non-negative"));
     }

@@ -18,6 +18,7 @@ pub(crate) mod hashes;
 pub(crate) mod imp;
 pub(crate) mod io;
 pub(crate) mod itertools;
+pub(crate) mod math;
 pub(crate) mod operator;
 pub(crate) mod posix;
 pub(crate) mod random;
@@ -63,6 +64,7 @@ const GROUPS: &[Group] = &[
     ),
     (io::MODULES, io::FROZEN),
     (itertools::MODULES, itertools::FROZEN),
+    (math::MODULES, math::FROZEN),
     (operator::MODULES, operator::FROZEN),
     (posix::MODULES, posix::FROZEN),
     (random::MODULES, random::FROZEN),
@@ -134,6 +136,9 @@ pub(crate) fn init_native<H: Heap>(vm: &mut Vm<H>, name: &str, ms: usize) -> PyR
     }
     if operator::MODULES.contains(&name) {
         return operator::init(vm, name, ms);
+    }
+    if math::MODULES.contains(&name) {
+        return math::init(vm, name, ms);
     }
     if itertools::MODULES.contains(&name) {
         return itertools::init(vm, name, ms);
