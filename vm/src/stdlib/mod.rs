@@ -1,8 +1,10 @@
-//! The standard library: where CPython's pure-Python stdlib is found, and
-//! the frozen modules whose Python source is compiled into the binary
-//! (`_heaplab_types`, `atexit`, ...). Native modules (`sys`, `gc`,
-//! `math`, `_weakref`, ...) live in `crate::modules` and always win over
-//! files on `sys.path`.
+//! The standard library: where CPython's pure-Python stdlib is found, the
+//! native modules written in Rust for it (one file or directory each:
+//! `math`, `_sre`, `_collections`, `itertools`, `_signal`, ...; the VM's
+//! own `sys`, `gc`, `time`, `_weakref` live in `crate::modules`), and the
+//! frozen modules whose Python source is compiled into the binary
+//! (`_heaplab_types`, `atexit`, ...). Native and frozen modules always win
+//! over files on `sys.path`.
 
 use crate::vm::{PyResult, Vm};
 use gc_api::Heap;
