@@ -470,6 +470,24 @@ impl<H: Heap> Vm<H> {
         Ok(None)
     }
 
+    /// An int-like value as i64, or the TypeError CPython's C functions give
+    /// for a non-integer argument.
+    pub fn index_int(&mut self, v: Value) -> PyResult<i64> {
+        match self.index_value(v)? {
+            Some(i) => Ok(i),
+            None => Err(self.not_an_integer(v)),
+        }
+    }
+
+    /// CPython's "'T' object cannot be interpreted as an integer" TypeError.
+    pub fn not_an_integer(&mut self, v: Value) -> crate::vm::Exc {
+        let msg = format!(
+            "'{}' object cannot be interpreted as an integer",
+            self.type_name(v)
+        );
+        self.type_error(&msg)
+    }
+
     /// Resolves a slice against `len`: (start, stop, step, count).
     pub fn slice_indices(&mut self, s: Value, len: usize) -> PyResult<(i64, i64, i64, usize)> {
         let get = |vm: &mut Self, v: Value| -> PyResult<Option<i64>> {
@@ -976,13 +994,7 @@ impl<H: Heap> Vm<H> {
             Some(r) => match self.index_value(r)? {
                 Some(n) if n >= 0 => Ok(Some(n as usize)),
                 Some(_) => Err(self.value_error("__len__() should return >= 0")),
-                None => {
-                    let msg = format!(
-                        "'{}' object cannot be interpreted as an integer",
-                        self.type_name(r)
-                    );
-                    Err(self.type_error(&msg))
-                }
+                None => Err(self.not_an_integer(r)),
             },
             None => Ok(None),
         }

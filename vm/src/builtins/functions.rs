@@ -572,13 +572,7 @@ fn hash<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 fn chr<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     vm.check_args(a, "chr", 1, 1)?;
     let v = vm.arg(a, 0);
-    let Some(i) = vm.index_value(v)? else {
-        let msg = format!(
-            "'{}' object cannot be interpreted as an integer",
-            vm.type_name(v)
-        );
-        return Err(vm.type_error(&msg));
-    };
+    let i = vm.index_int(v)?;
     match u32::try_from(i).ok().and_then(char::from_u32) {
         Some(c) => {
             let mut buf = [0u8; 4];
@@ -627,11 +621,7 @@ fn radix<H: Heap>(vm: &mut Vm<H>, a: Args, name: &str, r: u32) -> PyResult {
         match vm.call_dunder(v, "__index__", &[])? {
             Some(x) if num::is_int(x) => num::to_bigint(x),
             _ => {
-                let msg = format!(
-                    "'{}' object cannot be interpreted as an integer",
-                    vm.type_name(v)
-                );
-                return Err(vm.type_error(&msg));
+                return Err(vm.not_an_integer(v));
             }
         }
     };

@@ -309,11 +309,7 @@ fn int_arg<H: Heap>(vm: &mut Vm<H>, v: Value) -> PyResult {
     if let Some(r) = vm.call_dunder(v, "__index__", &[])? {
         return Ok(r);
     }
-    let msg = format!(
-        "'{}' object cannot be interpreted as an integer",
-        vm.type_name(v)
-    );
-    Err(vm.type_error(&msg))
+    Err(vm.not_an_integer(v))
 }
 
 fn range_new<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {

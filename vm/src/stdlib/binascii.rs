@@ -457,11 +457,7 @@ pub(crate) fn crc32_update(crc: u32, data: &[u8]) -> u32 {
 /// unsigned conversion does).
 fn masked_int<H: Heap>(vm: &mut Vm<H>, v: Value, bits: u32) -> PyResult<u64> {
     if !crate::num::is_int(v) {
-        let msg = format!(
-            "'{}' object cannot be interpreted as an integer",
-            vm.type_name(v)
-        );
-        return Err(vm.type_error(&msg));
+        return Err(vm.not_an_integer(v));
     }
     let b = crate::num::to_bigint(v);
     let m = num_bigint::BigInt::from((1u128 << bits) - 1);

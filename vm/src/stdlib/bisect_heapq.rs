@@ -74,14 +74,14 @@ fn bisect_bounds<H: Heap>(vm: &mut Vm<H>, a: Args, name: &str) -> PyResult<(usiz
         }
     }
     let lo = match arg_or_kw(vm, a, 2, "lo") {
-        Some(v) => int_value(vm, v)?,
+        Some(v) => vm.index_int(v)?,
         None => 0,
     };
     if lo < 0 {
         return Err(vm.value_error("lo must be non-negative"));
     }
     let hi = match arg_or_kw(vm, a, 3, "hi") {
-        Some(v) if !v.is_none() => int_value(vm, v)?,
+        Some(v) if !v.is_none() => vm.index_int(v)?,
         _ => {
             let seq = arg_or_kw(vm, a, 0, "a").expect("checked");
             match vm.len_opt(seq)? {
@@ -102,19 +102,6 @@ fn arg_or_kw<H: Heap>(vm: &Vm<H>, a: Args, i: usize, name: &str) -> Option<Value
         Some(vm.arg(a, i))
     } else {
         vm.kwarg(a, name)
-    }
-}
-
-fn int_value<H: Heap>(vm: &mut Vm<H>, v: Value) -> PyResult<i64> {
-    match vm.index_value(v)? {
-        Some(i) => Ok(i),
-        None => {
-            let msg = format!(
-                "'{}' object cannot be interpreted as an integer",
-                vm.type_name(v)
-            );
-            Err(vm.type_error(&msg))
-        }
     }
 }
 

@@ -664,20 +664,6 @@ fn positional_only<H: Heap>(
     Ok(())
 }
 
-/// A `Py_ssize_t` argument (`__index__`), with CPython's TypeError.
-fn ssize_arg<H: Heap>(vm: &mut Vm<H>, v: Value) -> PyResult<i64> {
-    match vm.index_value(v)? {
-        Some(i) => Ok(i),
-        None => {
-            let msg = format!(
-                "'{}' object cannot be interpreted as an integer",
-                vm.type_name(v)
-            );
-            Err(vm.type_error(&msg))
-        }
-    }
-}
-
 /// `PyNumber_AsSsize_t` with its error swallowed, as islice does: -1 on
 /// any failure.
 fn ssize_or_minus_one<H: Heap>(vm: &mut Vm<H>, v: Value) -> i64 {
@@ -850,7 +836,7 @@ fn repeat_new<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     };
     let slots = bind(vm, args, &p)?;
     let times = match slots[1] {
-        Some(s) => ssize_arg(vm, vm.st(s))?.max(0),
+        Some(s) => vm.index_int(vm.st(s))?.max(0),
         None => -1,
     };
     let w = new_words(vm, &[times])?;
@@ -1535,7 +1521,7 @@ fn tee_fn<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     }
     positional_only(vm, a, "tee", 1, 2)?;
     let n = if a.n == 2 {
-        ssize_arg(vm, vm.arg(a, 1))?
+        vm.index_int(vm.arg(a, 1))?
     } else {
         2
     };
@@ -1658,7 +1644,7 @@ fn product_new<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
                 return Err(vm.type_error(&msg));
             }
         }
-        repeat = ssize_arg(vm, vm.st(a.base + a.n))?;
+        repeat = vm.index_int(vm.st(a.base + a.n))?;
         if repeat < 0 {
             return Err(vm.value_error("repeat argument cannot be negative"));
         }
@@ -1749,7 +1735,7 @@ fn permutations_new<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
             if !crate::num::is_int(v) && !v.is_bool() && !vm.isinstance_idx(v, T_INT) {
                 return Err(vm.type_error("Expected int as r"));
             }
-            ssize_arg(vm, v)?
+            vm.index_int(v)?
         }
     };
     if r < 0 {
@@ -1835,7 +1821,7 @@ fn combinations_new<H: Heap>(vm: &mut Vm<H>, a: Args, tag: Tag) -> PyResult {
     let slots = bind(vm, args, &p)?;
     let pool = to_tuple(vm, vm.st(slots[0].expect("required")))?;
     let ps = vm.push(pool);
-    let r = ssize_arg(vm, vm.st(slots[1].expect("required")))?;
+    let r = vm.index_int(vm.st(slots[1].expect("required")))?;
     if r < 0 {
         return Err(vm.value_error("r must be non-negative"));
     }

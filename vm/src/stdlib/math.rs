@@ -344,11 +344,7 @@ fn int_args<H: Heap>(vm: &mut Vm<H>, a: Args, name: &str) -> PyResult<Vec<num_bi
     for i in 0..a.n {
         let v = vm.arg(a, i);
         if !num::is_int(v) {
-            let msg = format!(
-                "'{}' object cannot be interpreted as an integer",
-                vm.type_name(v)
-            );
-            return Err(vm.type_error(&msg));
+            return Err(vm.not_an_integer(v));
         }
         out.push(num::to_bigint(v));
     }
@@ -624,11 +620,7 @@ fn count_arg<H: Heap>(vm: &mut Vm<H>, v: Value, what: &str) -> PyResult<BigInt> 
         match vm.call_dunder(v, "__index__", &[])? {
             Some(r) if num::is_int(r) => num::to_bigint(r),
             _ => {
-                let msg = format!(
-                    "'{}' object cannot be interpreted as an integer",
-                    vm.type_name(v)
-                );
-                return Err(vm.type_error(&msg));
+                return Err(vm.not_an_integer(v));
             }
         }
     };

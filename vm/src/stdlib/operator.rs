@@ -19,7 +19,7 @@ use crate::bytecode::{BinOp, CmpOp, UnOp};
 use crate::num;
 use crate::object::{self, Kind, field};
 use crate::value::Value;
-use crate::vm::{Args, Exc, NativeFn, PyResult, Vm};
+use crate::vm::{Args, NativeFn, PyResult, Vm};
 use gc_api::Heap;
 
 /// The module names this file provides.
@@ -203,16 +203,6 @@ fn arg_range<H: Heap>(vm: &mut Vm<H>, a: Args, name: &str, min: usize, max: usiz
     Err(vm.type_error(&msg))
 }
 
-/// `TypeError` naming the type of `v` in "'T' object cannot be
-/// interpreted as an integer".
-fn not_an_integer<H: Heap>(vm: &mut Vm<H>, v: Value) -> Exc {
-    let msg = format!(
-        "'{}' object cannot be interpreted as an integer",
-        vm.type_name(v)
-    );
-    vm.type_error(&msg)
-}
-
 // ------------------------------------------------ operator functions
 
 /// Defines two-argument natives that apply one VM binary operator.
@@ -333,7 +323,7 @@ fn op_index<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
             let msg = format!("__index__ returned non-int (type {})", vm.type_name(r));
             Err(vm.type_error(&msg))
         }
-        None => Err(not_an_integer(vm, v)),
+        None => Err(vm.not_an_integer(v)),
     }
 }
 
@@ -455,7 +445,7 @@ fn op_length_hint<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     let default = if a.n == 2 {
         match vm.index_value(vm.arg(a, 1))? {
             Some(d) => d,
-            None => return Err(not_an_integer(vm, vm.arg(a, 1))),
+            None => return Err(vm.not_an_integer(vm.arg(a, 1))),
         }
     } else {
         0

@@ -262,16 +262,7 @@ fn random_random<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 fn random_getrandbits<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     vm.check_args(a, "getrandbits", 2, 2)?;
     let kv = vm.arg(a, 1);
-    let k = match vm.index_value(kv)? {
-        Some(k) => k,
-        None => {
-            let msg = format!(
-                "'{}' object cannot be interpreted as an integer",
-                vm.type_name(kv)
-            );
-            return Err(vm.type_error(&msg));
-        }
-    };
+    let k = vm.index_int(kv)?;
     if k < 0 {
         return Err(vm.value_error("number of bits must be non-negative"));
     }

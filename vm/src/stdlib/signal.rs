@@ -262,13 +262,7 @@ impl<H: Heap> Vm<H> {
 /// The signal number argument `i` of `fname`, checked to be in range.
 fn signum<H: Heap>(vm: &mut Vm<H>, a: Args, i: usize) -> PyResult<i32> {
     let v = vm.arg(a, i);
-    let Some(n) = vm.index_value(v)? else {
-        let msg = format!(
-            "'{}' object cannot be interpreted as an integer",
-            vm.type_name(v)
-        );
-        return Err(vm.type_error(&msg));
-    };
+    let n = vm.index_int(v)?;
     if n < 1 || n >= NSIG as i64 {
         return Err(vm.value_error("signal number out of range"));
     }

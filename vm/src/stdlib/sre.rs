@@ -447,16 +447,7 @@ fn opt_int<H: Heap>(vm: &mut Vm<H>, slot: usize, default: i64) -> PyResult<i64> 
         return Ok(default);
     }
     let v = vm.st(slot);
-    match vm.index_value(v)? {
-        Some(i) => Ok(i),
-        None => {
-            let msg = format!(
-                "'{}' object cannot be interpreted as an integer",
-                vm.type_name(v)
-            );
-            Err(vm.type_error(&msg))
-        }
-    }
+    vm.index_int(v)
 }
 
 // -------------------------------------------------------------- subjects

@@ -588,16 +588,7 @@ fn do_unpack_from<H: Heap>(vm: &mut Vm<H>, f: &Format, buf: Value, offset: Value
     let off = if offset.is_null() {
         0
     } else {
-        match vm.index_value(offset)? {
-            Some(i) => i,
-            None => {
-                let msg = format!(
-                    "'{}' object cannot be interpreted as an integer",
-                    vm.type_name(offset)
-                );
-                return Err(vm.type_error(&msg));
-            }
-        }
+        vm.index_int(offset)?
     };
     let len = data.len() as i64;
     let mut start = off;
@@ -635,16 +626,7 @@ fn do_pack_into<H: Heap>(vm: &mut Vm<H>, f: &Format, a: Args, first: usize) -> P
         return Err(vm.type_error(&msg));
     }
     let ov = vm.arg(a, first + 1);
-    let off = match vm.index_value(ov)? {
-        Some(i) => i,
-        None => {
-            let msg = format!(
-                "'{}' object cannot be interpreted as an integer",
-                vm.type_name(ov)
-            );
-            return Err(vm.type_error(&msg));
-        }
-    };
+    let off = vm.index_int(ov)?;
     let packed = pack_values(vm, f, a.base + first + 2, a.n - first - 2)?;
     let buf = vm.arg(a, first);
     let len = object::word(buf.as_obj(), field::BA_LEN) as i64;

@@ -415,13 +415,7 @@ fn append<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     let b = match vm.index_value(vm.arg(a, 1))? {
         Some(b) if (0..256).contains(&b) => b as u8,
         Some(_) => return Err(vm.value_error("byte must be in range(0, 256)")),
-        None => {
-            let msg = format!(
-                "'{}' object cannot be interpreted as an integer",
-                vm.type_name(vm.arg(a, 1))
-            );
-            return Err(vm.type_error(&msg));
-        }
+        None => return Err(vm.not_an_integer(vm.arg(a, 1))),
     };
     vm.bytearray_extend(vm.arg(a, 0), &[b])?;
     Ok(Value::NONE)

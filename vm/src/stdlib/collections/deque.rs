@@ -8,7 +8,7 @@ use super::ring::{
     new_ring, push_item, ring, ring_cap, ring_get, ring_len, ring_maxlen, ring_opt, ring_set,
     ring_state, rotate_right, take_end,
 };
-use super::{class_getitem, int_arg, margs, new_class, set_class_attr};
+use super::{class_getitem, margs, new_class, set_class_attr};
 use crate::builtins::*;
 use crate::bytecode::CmpOp;
 use crate::object::{self, Kind, field};
@@ -486,7 +486,7 @@ fn deque_index<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 /// `insert(i, x)`: as `list.insert`.
 fn deque_insert<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     margs(vm, a, "insert", 2, 2)?;
-    let i = int_arg(vm, vm.arg(a, 1))?;
+    let i = vm.index_int(vm.arg(a, 1))?;
     let r = ring(vm, a.base, "insert")?;
     let n = ring_len(r);
     if ring_maxlen(r) == Some(n) {
@@ -548,7 +548,7 @@ fn deque_reverse<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 fn deque_rotate<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     margs(vm, a, "rotate", 0, 1)?;
     let k = if a.n > 1 {
-        int_arg(vm, vm.arg(a, 1))?
+        vm.index_int(vm.arg(a, 1))?
     } else {
         1
     };

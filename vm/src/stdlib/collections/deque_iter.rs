@@ -4,7 +4,7 @@
 
 use super::deque::{FWD_ITER_CLS, REV_ITER_CLS, is_deque, mutated};
 use super::ring::{hdr, ring, ring_get, ring_len, ring_opt, ring_state};
-use super::{int_arg, margs, new_class, set_class_attr};
+use super::{margs, new_class, set_class_attr};
 use crate::builtins::*;
 use crate::object::{self, Kind};
 use crate::value::Value;
@@ -123,7 +123,7 @@ fn iter_new<H: Heap>(vm: &mut Vm<H>, a: Args, reverse: bool) -> PyResult {
         return Err(vm.type_error(&msg));
     }
     let index = if a.n > 2 {
-        int_arg(vm, vm.arg(a, 2))?
+        vm.index_int(vm.arg(a, 2))?
     } else {
         0
     };

@@ -123,20 +123,6 @@ fn margs<H: Heap>(vm: &mut Vm<H>, a: Args, name: &str, min: usize, max: usize) -
     vm.check_args(rest, name, min, max)
 }
 
-/// An integer argument (`__index__` allowed).
-fn int_arg<H: Heap>(vm: &mut Vm<H>, v: Value) -> PyResult<i64> {
-    match vm.index_value(v)? {
-        Some(i) => Ok(i),
-        None => {
-            let msg = format!(
-                "'{}' object cannot be interpreted as an integer",
-                vm.type_name(v)
-            );
-            Err(vm.type_error(&msg))
-        }
-    }
-}
-
 /// Is `v` a dict (a dict subclass instance counts: it boxes one)?
 fn is_dict<H: Heap>(v: Value) -> bool {
     let d = Vm::<H>::unbox(v);

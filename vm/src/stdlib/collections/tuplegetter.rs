@@ -1,6 +1,6 @@
 //! `_tuplegetter`: the field accessor properties of `namedtuple` classes.
 
-use super::{int_arg, margs};
+use super::margs;
 use crate::builtins::*;
 use crate::object::{self, Kind, field};
 use crate::value::{SMALL_MAX, Value};
@@ -12,7 +12,7 @@ use gc_api::Heap;
 /// unbound getter first.
 pub(super) fn tuplegetter<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     margs(vm, a, "_tuplegetter", 2, 2)?;
-    let index = int_arg(vm, vm.arg(a, 1))?;
+    let index = vm.index_int(vm.arg(a, 1))?;
     if !(0..=SMALL_MAX).contains(&index) {
         return Err(vm.value_error("index must be non-negative"));
     }
