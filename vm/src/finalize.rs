@@ -29,7 +29,6 @@ impl<H: Heap> Vm<H> {
         self.in_finalizer = true;
         let saved = (self.rt.exc, self.rt.handling);
         let saved_tb = std::mem::take(&mut self.rt.traceback);
-        let saved_handled_tb = std::mem::take(&mut self.rt.traceback_handled);
         self.rt.exc = Value::NULL;
         while let Some(unit) = self.rt.reaper.queue.pop_front() {
             // Root the unit before anything can allocate.
@@ -72,7 +71,6 @@ impl<H: Heap> Vm<H> {
         self.rt.exc = saved.0;
         self.rt.handling = saved.1;
         self.rt.traceback = saved_tb;
-        self.rt.traceback_handled = saved_handled_tb;
         self.in_finalizer = false;
     }
 

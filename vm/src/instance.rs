@@ -62,7 +62,11 @@ impl<H: Heap> Vm<H> {
     pub fn unboxed(v: Value) -> Option<Value> {
         if v.is_obj() && object::kind(v.as_obj()) == Kind::Instance {
             let b = object::get(v.as_obj(), field::INST_BASE);
-            (!b.is_null()).then_some(b)
+            // An exception keeps its traceback there instead (an object,
+            // never a builtin value: see `crate::traceback`).
+            let traceback =
+                b.is_obj() && matches!(object::kind(b.as_obj()), Kind::RawBytes | Kind::Instance);
+            (!b.is_null() && !traceback).then_some(b)
         } else {
             None
         }

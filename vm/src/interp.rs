@@ -395,7 +395,7 @@ impl<H: Heap> Vm<H> {
         }
         let r = if throw.is_obj() {
             self.rt.exc = throw;
-            self.rt.traceback.clear();
+            self.resume_traceback(throw);
             self.execute_from_exception()
         } else {
             self.execute()
@@ -1126,10 +1126,8 @@ impl<H: Heap> Vm<H> {
                     return Err(self.raise_msg(T_RUNTIME_ERROR, "No active exception to reraise"));
                 }
                 // The exception goes on with the traceback it has so far
-                // (set aside while a handler ran).
-                if e == self.rt.handling && self.rt.traceback.is_empty() {
-                    self.rt.traceback = self.rt.traceback_handled.clone();
-                }
+                // (stored on it when it was caught).
+                self.resume_traceback(e);
                 self.rt.exc = e;
                 self.rt.reraising = true;
                 return Err(Exc);
@@ -1145,15 +1143,12 @@ impl<H: Heap> Vm<H> {
                 } else {
                     self.rt.handling
                 };
+                self.store_traceback(base + exc as usize)?;
                 self.rt.handling = r!(exc);
-                self.rt.traceback_handled = std::mem::take(&mut self.rt.traceback);
             }
             Instr::PopExc { saved } => {
                 let s = r!(saved);
                 self.rt.handling = if s.is_none() { Value::NULL } else { s };
-                if self.rt.traceback.is_empty() {
-                    self.rt.traceback = std::mem::take(&mut self.rt.traceback_handled);
-                }
             }
             Instr::AssertFail { msg } => {
                 let m = if msg == NO_REG { Value::NULL } else { r!(msg) };

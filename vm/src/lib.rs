@@ -28,6 +28,7 @@ pub mod protocol;
 pub mod reaper;
 pub mod runtime;
 pub mod stdlib;
+pub mod traceback;
 pub mod value;
 pub mod vm;
 pub mod weakref;

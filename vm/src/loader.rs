@@ -206,6 +206,9 @@ impl<H: Heap> Vm<H> {
         if code.is_none() {
             return 0;
         }
+        if code.is_bool() {
+            return (code == Value::TRUE) as i32;
+        }
         if let Some(i) = code.to_int() {
             return i as i32;
         }
@@ -215,59 +218,94 @@ impl<H: Heap> Vm<H> {
         1
     }
 
-    /// The traceback text of exception `e` (with its cause/context chain).
+    /// The traceback text of the pending exception `e` (its traceback is
+    /// `rt.traceback`), preceded, as CPython prints it, by the exceptions
+    /// it chains to (`__cause__`, else an unsuppressed `__context__`),
+    /// oldest first, each with the traceback stored on it.
     pub fn format_exception(&mut self, e: Value) -> String {
-        let mut out = String::new();
         let tb = std::mem::take(&mut self.rt.traceback);
-        let mut chain = String::new();
-        for (attr, sep) in [
-            (
-                "__cause__",
-                "\nThe above exception was the direct cause of the following exception:\n\n",
-            ),
-            (
-                "__context__",
-                "\nDuring handling of the above exception, another exception occurred:\n\n",
-            ),
-        ] {
-            let sym = self.intern(attr);
-            if let Ok(Some(c)) = self.getattr_opt(e, sym)
-                && !c.is_none()
-                && c != e
-                && self.isinstance_idx(c, T_BASE_EXCEPTION)
-            {
-                let line = self.exception_line(c);
-                chain = format!("{line}{sep}");
+        // Root the chain, newest first (a cycle ends it).
+        let mark = self.push(e);
+        let mut seps = Vec::new();
+        while let Some((c, sep)) = self.chained_exception(self.st(self.rt.sp - 1)) {
+            if (mark..self.rt.sp).any(|i| self.st(i) == c) {
                 break;
             }
+            self.push(c);
+            seps.push(sep);
         }
-        out.push_str(&chain);
-        if !tb.is_empty() {
-            out.push_str("Traceback (most recent call last):\n");
-            let mut sources: std::collections::HashMap<String, Vec<String>> = Default::default();
-            for (code, line) in tb.iter().rev() {
-                let file = code.filename.to_string();
-                let name = if code.name == "<module>" {
-                    "<module>".to_string()
-                } else {
-                    code.name.clone()
-                };
-                out.push_str(&format!("  File \"{file}\", line {line}, in {name}\n"));
-                let lines = sources.entry(file.clone()).or_insert_with(|| {
-                    std::fs::read_to_string(&file)
-                        .map(|s| s.lines().map(String::from).collect())
-                        .unwrap_or_default()
-                });
-                if let Some(src) = lines.get(*line as usize - 1) {
-                    let t = src.trim();
-                    if !t.is_empty() {
-                        out.push_str(&format!("    {t}\n"));
-                    }
+        let mut out = String::new();
+        for i in (mark..self.rt.sp).rev() {
+            let entries = if i == mark {
+                tb.clone()
+            } else {
+                self.stored_traceback(self.st(i))
+            };
+            out.push_str(&self.format_traceback_entries(&entries));
+            out.push_str(&self.syntax_error_location(self.st(i)));
+            out.push_str(&self.exception_line(self.st(i)));
+            if i > mark {
+                out.push_str(seps[i - mark - 1]);
+            }
+        }
+        self.truncate(mark);
+        out
+    }
+
+    /// The exception `e` chains to in a printed traceback, with the line
+    /// that separates them: its `__cause__`, else its `__context__` unless
+    /// `__suppress_context__` is set.
+    fn chained_exception(&mut self, e: Value) -> Option<(Value, &'static str)> {
+        let attr = |vm: &mut Self, name: &str| {
+            let sym = vm.intern(name);
+            vm.getattr_opt(e, sym).unwrap_or_else(|_| {
+                vm.rt.exc = Value::NULL;
+                None
+            })
+        };
+        let is_exc = |vm: &Self, c: Option<Value>| {
+            c.filter(|&c| !c.is_none() && vm.isinstance_idx(c, T_BASE_EXCEPTION))
+        };
+        let cause = attr(self, "__cause__");
+        if let Some(c) = is_exc(self, cause) {
+            let sep = "\nThe above exception was the direct cause of the following exception:\n\n";
+            return Some((c, sep));
+        }
+        if attr(self, "__suppress_context__") == Some(Value::TRUE) {
+            return None;
+        }
+        let context = attr(self, "__context__");
+        let sep = "\nDuring handling of the above exception, another exception occurred:\n\n";
+        is_exc(self, context).map(|c| (c, sep))
+    }
+
+    /// `Traceback (most recent call last):` and a `File ..., line N, in
+    /// name` line with its source line for each entry (innermost first in
+    /// `tb`, printed outermost first); nothing for no entries.
+    fn format_traceback_entries(&self, tb: &[crate::traceback::TbEntry]) -> String {
+        if tb.is_empty() {
+            return String::new();
+        }
+        let mut out = String::from("Traceback (most recent call last):\n");
+        let mut sources: std::collections::HashMap<String, Vec<String>> = Default::default();
+        for (code, line) in tb.iter().rev() {
+            let file = code.filename.to_string();
+            out.push_str(&format!(
+                "  File \"{file}\", line {line}, in {}\n",
+                code.name
+            ));
+            let lines = sources.entry(file.clone()).or_insert_with(|| {
+                std::fs::read_to_string(&file)
+                    .map(|s| s.lines().map(String::from).collect())
+                    .unwrap_or_default()
+            });
+            if let Some(src) = lines.get((*line as usize).wrapping_sub(1)) {
+                let t = src.trim();
+                if !t.is_empty() {
+                    out.push_str(&format!("    {t}\n"));
                 }
             }
         }
-        out.push_str(&self.syntax_error_location(e));
-        out.push_str(&self.exception_line(e));
         out
     }
 

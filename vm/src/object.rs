@@ -331,7 +331,8 @@ pub mod field {
     pub const INST_CLASS: usize = 0;
     pub const INST_SLOTS: usize = 1;
     /// The builtin value an instance of a subclass of a builtin value type
-    /// boxes (`class D(dict)`); NULL otherwise.
+    /// boxes (`class D(dict)`); for an exception (which boxes none), its
+    /// traceback (`crate::traceback`); NULL otherwise.
     pub const INST_BASE: usize = 2;
     pub const INST_SHAPE: usize = 3;
     // Class

@@ -251,7 +251,8 @@ impl<H: Heap> Vm<H> {
         }
         self.rt.exc = self.st(mark);
         self.truncate(cause_slot);
-        self.rt.traceback.clear();
+        // `raise e` of an exception raised before adds to its traceback.
+        self.resume_traceback(self.rt.exc);
         Exc
     }
 

@@ -18,7 +18,12 @@ impl<H: Heap> Vm<H> {
         let t = self.type_of(v);
         let m = object::str_of(object::get(t.as_obj(), field::CLS_MODULE).as_obj()).to_string();
         let n = self.class_qualname(t);
-        format!("<{}.{} object at {:#x}>", m, n, self.identity(v))
+        // As CPython's `object.__repr__`: no module for builtins.
+        if m == "builtins" {
+            format!("<{} object at {:#x}>", n, self.identity(v))
+        } else {
+            format!("<{}.{} object at {:#x}>", m, n, self.identity(v))
+        }
     }
 
     // ------------------------------------------------------------ iteration

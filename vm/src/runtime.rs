@@ -130,8 +130,6 @@ pub struct Runtime {
     /// (code, line) of each frame the pending exception passed through,
     /// innermost first.
     pub traceback: Vec<(&'static Code, u32)>,
-    /// The traceback of the exception being handled (restored on re-raise).
-    pub traceback_handled: Vec<(&'static Code, u32)>,
     /// The pending exception is being re-raised: the frame it leaves has
     /// its traceback entry already.
     pub reraising: bool,
@@ -176,7 +174,6 @@ impl Runtime {
             native_stack_base: 0,
             collections: 0,
             traceback: Vec::new(),
-            traceback_handled: Vec::new(),
             reraising: false,
             repr_stack: Vec::new(),
         }

@@ -311,23 +311,30 @@ impl<H: Heap> Vm<H> {
 
     /// A `Bytes`-layout object of kind `k` (bytes, raw bytes) from `data`.
     pub fn new_bytes_kind(&mut self, k: Kind, data: &[u8]) -> PyResult {
+        let o = self.alloc_bytes_kind(k, data.len())?;
+        object::bytes_of_mut(o).copy_from_slice(data);
+        Ok(Value::obj(o))
+    }
+
+    /// A `Bytes`-layout object of kind `k` holding `len` bytes for the
+    /// caller to fill in (their old contents are unspecified).
+    pub fn alloc_bytes_kind(&mut self, k: Kind, len: usize) -> PyResult<ObjectRef> {
         let extra = match k.layout() {
             object::Layout::Bytes { extra } => extra as usize,
             _ => unreachable!(),
         };
-        let size = object::bytes_object_size(extra, data.len());
+        let size = object::bytes_object_size(extra, len);
         let ak = if size > 32 << 10 {
             gc_api::AllocKind::Large
         } else {
             gc_api::AllocKind::PointerFree
         };
         let o = self.alloc(size, ak, k)?;
-        object::set_word(o, 0, data.len());
+        object::set_word(o, 0, len);
         for i in 0..extra {
             object::set_word(o, 1 + i, usize::MAX);
         }
-        object::bytes_of_mut(o).copy_from_slice(data);
-        Ok(Value::obj(o))
+        Ok(o)
     }
 
     /// A RefArray of kind `k` with `n` NULL elements.

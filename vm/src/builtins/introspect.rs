@@ -1,7 +1,7 @@
 //! Introspection objects the stdlib looks at: `function.__code__`
-//! (a `code` object), `__closure__`, `__globals__`; `exc.__traceback__`
-//! (`traceback` objects with `tb_frame`, `tb_lineno`, `tb_next`, and
-//! `frame` objects with `f_code`, `f_globals`, `f_lineno`); the typing
+//! (a `code` object), `__closure__`, `__globals__`; the `code`, `frame`
+//! (`f_code`, `f_globals`, `f_lineno`) and `traceback` objects that
+//! `sys._getframe` and `crate::traceback` build; the typing
 //! operators on classes (`list[int]`, `int | str`, via `_heaplab_types`);
 //! and `sys.implementation`.
 //!
@@ -20,14 +20,13 @@ pub(super) fn install<H: Heap>(vm: &mut Vm<H>) -> PyResult<()> {
     vm.def_property(T_FUNCTION, "__code__", function_code::<H>);
     vm.def_property(T_FUNCTION, "__closure__", function_closure::<H>);
     vm.def_property(T_FUNCTION, "__globals__", function_globals::<H>);
-    vm.def_property(T_BASE_EXCEPTION, "__traceback__", exception_traceback::<H>);
     vm.def_method(T_TYPE, "__or__", type_or::<H>);
     vm.def_method(T_TYPE, "__ror__", type_ror::<H>);
     Ok(())
 }
 
 /// An instance of builtin class `t` with the given attributes.
-fn attr_object<H: Heap>(vm: &mut Vm<H>, t: usize, attrs: &[(&str, Value)]) -> PyResult {
+pub(crate) fn attr_object<H: Heap>(vm: &mut Vm<H>, t: usize, attrs: &[(&str, Value)]) -> PyResult {
     let mark = vm.rt.sp;
     for (_, v) in attrs {
         vm.push(*v);
@@ -44,7 +43,7 @@ fn attr_object<H: Heap>(vm: &mut Vm<H>, t: usize, attrs: &[(&str, Value)]) -> Py
 }
 
 /// A `code` object describing `code`.
-fn code_object<H: Heap>(vm: &mut Vm<H>, code: &'static Code) -> PyResult {
+pub(crate) fn code_object<H: Heap>(vm: &mut Vm<H>, code: &'static Code) -> PyResult {
     let name = vm.new_str(&code.name)?;
     let mark = vm.push(name);
     let q = vm.new_str(&code.qualname)?;
@@ -155,67 +154,10 @@ fn function_globals<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     Ok(object::get(f.as_obj(), field::FN_GLOBALS))
 }
 
-/// `exc.__traceback__`: for the exception being handled, a chain of
-/// traceback objects from the handling frame's view of the raise (the
-/// outermost entry first); None otherwise.
-fn exception_traceback<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    let e = vm.arg(a, 0);
-    if Vm::<H>::is_instance_obj(e) {
-        let sym = vm.intern("__traceback__");
-        if let Some(v) = vm.inst_get(e.as_obj(), sym) {
-            return Ok(v);
-        }
-    }
-    // The runtime records each frame the exception arrived in, the
-    // catching frame last.
-    let entries: Vec<(&'static Code, u32)> = if e == vm.rt.handling {
-        vm.rt.traceback_handled.clone()
-    } else if e == vm.rt.exc {
-        vm.rt.traceback.clone()
-    } else {
-        Vec::new()
-    };
-    // Innermost entry first in the runtime list; build tb_next links from
-    // the innermost outwards.
-    let base = vm.push(Value::NONE);
-    for (code, line) in entries {
-        let co = code_object(vm, code)?;
-        let cs = vm.push(co);
-        let globals = globals_of_file(vm, &code.filename)?;
-        let frame = attr_object(
-            vm,
-            T_FRAME,
-            &[
-                ("f_code", vm.st(cs)),
-                ("f_globals", globals),
-                ("f_lineno", Value::int(line as i64)),
-                ("f_back", Value::NONE),
-            ],
-        )?;
-        vm.set_st(cs, frame);
-        let tb = attr_object(
-            vm,
-            T_TRACEBACK,
-            &[
-                ("tb_frame", vm.st(cs)),
-                ("tb_lineno", Value::int(line as i64)),
-                // No instruction offset: `traceback` then shows no carets.
-                ("tb_lasti", Value::int(-1)),
-                ("tb_next", vm.st(base)),
-            ],
-        )?;
-        vm.truncate(cs);
-        vm.set_st(base, tb);
-    }
-    let r = vm.st(base);
-    vm.truncate(base);
-    Ok(r)
-}
-
 /// The globals of the module loaded from `file` (`sys.modules` searched
 /// by `__file__`), else the current frame's: the runtime's traceback
 /// entries name a frame's code, not its globals.
-fn globals_of_file<H: Heap>(vm: &mut Vm<H>, file: &str) -> PyResult {
+pub(crate) fn globals_of_file<H: Heap>(vm: &mut Vm<H>, file: &str) -> PyResult {
     let fk = vm.sym_str("__file__");
     let mods = vm.rt.globals_roots[ROOT_MODULES];
     for i in 0..Vm::<H>::dict_used(mods) {

@@ -3,7 +3,7 @@
 
 mod exception_group;
 mod functions;
-mod introspect;
+pub(crate) mod introspect;
 pub(crate) mod mappingproxy;
 pub(crate) mod memoryview;
 pub(crate) use introspect::{call_types_helper, sys_getframe};
@@ -250,6 +250,27 @@ impl<H: Heap> Vm<H> {
             self.natives.last_mut().expect("just registered").unbox_self = true;
         }
         self.def_class_attr(t, name, p);
+    }
+
+    /// Adds a property with native getter `get(self)` and setter
+    /// `set(self, value)` to builtin class `t` (e.g.
+    /// `BaseException.__traceback__`).
+    pub fn def_property_rw(
+        &mut self,
+        t: usize,
+        name: &'static str,
+        get: NativeFn<H>,
+        set: NativeFn<H>,
+    ) -> PyResult<()> {
+        let p = self.new_native_property(name, get)?;
+        let ps = self.push(p);
+        let idx = self.register(name, set);
+        let s = self.new_builtin(idx, Value::NULL)?;
+        let p = self.st(ps);
+        self.store(p.as_obj(), field::PROP_SET, s);
+        self.truncate(ps);
+        self.def_class_attr(t, name, p);
+        Ok(())
     }
 
     /// Adds a value to builtin class `t`'s dict.
@@ -819,6 +840,7 @@ fn boot_inner<H: Heap>(vm: &mut Vm<H>) -> PyResult<()> {
     crate::weakref::install(vm)?;
     metatype::install(vm)?;
     introspect::install(vm)?;
+    crate::traceback::install(vm)?;
     let object = vm.class(T_OBJECT);
     for (t, name, module) in [
         (T_CODE, "code", "builtins"),

@@ -1141,8 +1141,49 @@ impl<'c, 'a> Unit<'c, 'a> {
         self.finish_try(ti, h);
         let saved = self.tmp();
         self.emit(Instr::PushExc { exc, saved });
-        self.cond_stmts(&t.finalbody)?;
+        self.handler_body(saved, None, |s| s.cond_stmts(&t.finalbody))?;
         self.emit(Instr::PopExc { saved });
+        self.emit(Instr::Reraise { exc });
+        self.patch(j);
+        Ok(())
+    }
+
+    /// Compiles `body`, code that runs while an exception is handled
+    /// (after `PushExc { saved }`), so that an exception escaping it first
+    /// restores the handled exception to `saved` and unbinds the `except`
+    /// target `name` (CPython's cleanup handler: POP_EXCEPT, RERAISE).
+    /// A `return`/`break`/`continue` in it restores it too.
+    fn handler_body(
+        &mut self,
+        saved: Reg,
+        name: Option<String>,
+        body: impl FnOnce(&mut Self) -> CResult<()>,
+    ) -> CResult<()> {
+        let exc = self.tmp();
+        let ti = self.open_try(exc);
+        self.blocks.push(Block::Protected { try_idx: ti });
+        self.blocks.push(Block::Handler {
+            saved,
+            name: name.clone(),
+        });
+        body(self)?;
+        self.blocks.pop();
+        self.blocks.pop();
+        self.close_segment(ti);
+        let j = self.emit(Instr::Jump { target: 0 });
+        let h = self.pc();
+        self.finish_try(ti, h);
+        // PushExc stores the escaping exception's traceback on it, so the
+        // re-raise continues it.
+        let scratch = self.tmp();
+        self.emit(Instr::PushExc {
+            exc,
+            saved: scratch,
+        });
+        self.emit(Instr::PopExc { saved });
+        if let Some(n) = name {
+            self.clear_name(&n);
+        }
         self.emit(Instr::Reraise { exc });
         self.patch(j);
         Ok(())
@@ -1181,12 +1222,7 @@ impl<'c, 'a> Unit<'c, 'a> {
                 self.store_name(n.as_str(), exc);
             }
             let name = hd.name.as_ref().map(|n| n.to_string());
-            self.blocks.push(Block::Handler {
-                saved,
-                name: name.clone(),
-            });
-            self.cond_stmts(&hd.body)?;
-            self.blocks.pop();
+            self.handler_body(saved, name.clone(), |s| s.cond_stmts(&hd.body))?;
             self.emit(Instr::PopExc { saved });
             if let Some(n) = name {
                 self.clear_name(&n);
@@ -1275,47 +1311,52 @@ impl<'c, 'a> Unit<'c, 'a> {
         self.finish_try(ti, h);
         let saved = self.tmp();
         self.emit(Instr::PushExc { exc, saved });
-        let start = self.tmps(5);
-        self.emit(Instr::Move {
-            dst: start,
-            src: exit,
-        });
-        self.emit(Instr::Move {
-            dst: start + 1,
-            src: exit + 1,
-        });
-        let type_id = self.name_id("type");
-        let tf = self.tmp();
-        self.emit(Instr::LoadGlobal {
-            dst: tf,
-            name: type_id,
-        });
-        let targ = self.tmp();
-        self.emit(Instr::Move {
-            dst: targ,
-            src: exc,
-        });
-        self.emit(Instr::Call {
-            dst: start + 2,
-            func: tf,
-            start: targ,
-            n: 1,
-        });
-        self.emit(Instr::Move {
-            dst: start + 3,
-            src: exc,
-        });
-        self.load_const(ConstDesc::None, start + 4);
-        self.emit(Instr::CallMethod {
-            dst: start,
-            start,
-            n: 3,
-        });
-        if is_async {
-            self.emit_await(start, start);
-        }
+        let mut result = 0;
+        self.handler_body(saved, None, |s| {
+            let start = s.tmps(5);
+            s.emit(Instr::Move {
+                dst: start,
+                src: exit,
+            });
+            s.emit(Instr::Move {
+                dst: start + 1,
+                src: exit + 1,
+            });
+            let type_id = s.name_id("type");
+            let tf = s.tmp();
+            s.emit(Instr::LoadGlobal {
+                dst: tf,
+                name: type_id,
+            });
+            let targ = s.tmp();
+            s.emit(Instr::Move {
+                dst: targ,
+                src: exc,
+            });
+            s.emit(Instr::Call {
+                dst: start + 2,
+                func: tf,
+                start: targ,
+                n: 1,
+            });
+            s.emit(Instr::Move {
+                dst: start + 3,
+                src: exc,
+            });
+            s.load_const(ConstDesc::None, start + 4);
+            s.emit(Instr::CallMethod {
+                dst: start,
+                start,
+                n: 3,
+            });
+            if is_async {
+                s.emit_await(start, start);
+            }
+            result = start;
+            Ok(())
+        })?;
         let swallow = self.emit(Instr::JumpIfTrue {
-            cond: start,
+            cond: result,
             target: 0,
         });
         self.emit(Instr::PopExc { saved });

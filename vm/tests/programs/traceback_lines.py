@@ -1,8 +1,7 @@
 # Traceback entries: one per frame the exception arrived in, at the line
 # where it arrived, the catching frame included; a re-raise (bare `raise`,
-# the end of `finally`) adds none. (Heaplab keeps the traceback of the
-# exception being raised or handled only, so `e.__context__.__traceback__`
-# is not checked here.)
+# the end of `finally`) adds none. (exception_state.py checks the
+# tracebacks kept on chained exceptions.)
 import sys
 
 

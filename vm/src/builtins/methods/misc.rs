@@ -31,7 +31,6 @@ pub(super) fn install<H: Heap>(vm: &mut Vm<H>) -> PyResult<()> {
     }
     vm.def_method(T_BASE_EXCEPTION, "__str__", exc_str::<H>);
     vm.def_method(T_BASE_EXCEPTION, "__repr__", exc_repr::<H>);
-    vm.def_method(T_BASE_EXCEPTION, "with_traceback", exc_with_traceback::<H>);
     vm.def_method(T_KEY_ERROR, "__str__", key_error_str::<H>);
     vm.def_method(T_INT, "bit_length", int_bit_length::<H>);
     vm.def_method(T_INT, "to_bytes", int_to_bytes::<H>);
@@ -66,7 +65,7 @@ pub(super) fn install<H: Heap>(vm: &mut Vm<H>) -> PyResult<()> {
     vm.def_method(T_RANGE, "count", range_count::<H>);
     vm.def_method(T_STOP_ITERATION, "__init__", stop_iteration_init::<H>);
     vm.def_class_attr(T_STOP_ITERATION, "value", Value::NONE);
-    for name in ["__cause__", "__context__", "__traceback__"] {
+    for name in ["__cause__", "__context__"] {
         vm.def_class_attr(T_BASE_EXCEPTION, name, Value::NONE);
     }
     vm.def_class_attr(T_BASE_EXCEPTION, "__suppress_context__", Value::FALSE);
@@ -216,10 +215,6 @@ fn exc_repr<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     };
     let s = format!("{name}({inner})");
     vm.new_str(&s)
-}
-
-fn exc_with_traceback<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    Ok(vm.arg(a, 0))
 }
 
 fn int_bit_length<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
@@ -387,15 +382,29 @@ fn gen_next<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 fn gen_throw<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     vm.check_args(a, "throw", 2, 4)?;
     let e = vm.arg(a, 1);
+    let value = if a.n >= 3 { vm.arg(a, 2) } else { Value::NONE };
+    // throw(type, value): `value` itself when it is an instance of `type`
+    // (contextlib passes the caught exception), else `type(value)`.
     let e = if vm.is_class(e) {
-        if a.n >= 3 && !vm.arg(a, 2).is_none() {
-            vm.call_values(e, &[vm.arg(a, 2)])?
+        if !value.is_none() && vm.isinstance(value, e) {
+            value
+        } else if !value.is_none() {
+            vm.call_values(e, &[value])?
         } else {
             vm.call_values(e, &[])?
         }
     } else {
         e
     };
+    if a.n >= 4 && !vm.arg(a, 3).is_none() {
+        let es = vm.push(e);
+        let sym = vm.intern("__traceback__");
+        vm.setattr(e, sym, vm.arg(a, 3))?;
+        let e = vm.st(es);
+        vm.truncate(es);
+        let r = vm.gen_resume(a.base, Value::NONE, e)?;
+        return gen_result(vm, r);
+    }
     let r = vm.gen_resume(a.base, Value::NONE, e)?;
     gen_result(vm, r)
 }
