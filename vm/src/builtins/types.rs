@@ -666,6 +666,9 @@ pub(crate) fn bytes_from<H: Heap>(vm: &mut Vm<H>, x: Value) -> PyResult<Vec<u8>>
             _ => {}
         }
     }
+    if let Some(ba) = crate::stdlib::array::exported_buffer(vm, x) {
+        return bytes_from(vm, ba);
+    }
     let l = collect_list(vm, x)?;
     let mut out = Vec::with_capacity(Vm::<H>::list_len(l));
     for i in 0..Vm::<H>::list_len(l) {

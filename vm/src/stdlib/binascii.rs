@@ -43,9 +43,13 @@ pub(crate) fn init<H: Heap>(vm: &mut Vm<H>, _name: &str, ms: usize) -> PyResult<
 
 // ------------------------------------------------------------ shared helpers
 
-/// A copy of the bytes of a bytes-like value (bytes, bytearray); TypeError
-/// otherwise, worded as CPython's buffer protocol errors.
+/// A copy of the bytes of a bytes-like value (bytes, bytearray, an
+/// `array.array`'s buffer); TypeError otherwise, worded as CPython's
+/// buffer protocol errors.
 pub(crate) fn buffer_bytes<H: Heap>(vm: &mut Vm<H>, v: Value) -> PyResult<Vec<u8>> {
+    if let Some(ba) = crate::stdlib::array::exported_buffer(vm, v) {
+        return buffer_bytes(vm, ba);
+    }
     if v.is_obj() {
         let o = v.as_obj();
         match object::kind(o) {

@@ -35,3 +35,8 @@ u = A('u', 'hello'); print(u, u.tounicode(), u.tobytes()[:8])
 c = A('q', [1, 2]); c += A('q', [3]); c *= 2; print(c, deepcopy(c), A('d'), A('l', c))
 tryit(lambda: A('i', [1]) + A('d', [1.0]))
 n = A('d'); n.frombytes(A('d', [1.5, 2.5]).tobytes()); n.fromlist([3.5]); print(n, repr(A('B', [1])))
+class T(A):
+    __slots__ = ()
+t = T('i', [1, 2]); t.frombytes(A('B', [3, 0, 0, 0])); tryit(lambda: t.frombytes(A('i'))); print(t, t + t, list(iter(t)), t.buffer_info()[1], sum(A('B', b'abc')))
+tryit(lambda: A('i', [1]).__setitem__(0, None))
+tryit(lambda: A('d', [1.0]).__setitem__(0, object()))

@@ -370,7 +370,8 @@ fn join<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 }
 
 impl<H: Heap> Vm<H> {
-    /// The current contents of a bytes or bytearray object.
+    /// The current contents of a bytes or bytearray object, or of the
+    /// buffer an `array.array` exports.
     pub fn byte_contents(&self, v: Value) -> Option<Vec<u8>> {
         let v = Self::unbox(v);
         if !v.is_obj() {
@@ -383,6 +384,8 @@ impl<H: Heap> Vm<H> {
                 let buf = object::get(o, field::BA_BUF).as_obj();
                 Some(object::bytes_of(buf)[..object::word(o, field::BA_LEN)].to_vec())
             }
+            Kind::Instance => crate::stdlib::array::exported_buffer(self, v)
+                .and_then(|ba| self.byte_contents(ba)),
             _ => None,
         }
     }
