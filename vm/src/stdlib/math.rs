@@ -2,9 +2,10 @@
 //! `libm` (for `erf`, `erfc`, `frexp`, `ldexp`, `modf`, `nextafter`,
 //! `remainder`, whose results CPython also takes from it), with CPython's
 //! argument conversions and domain/range errors. `fsum` is Shewchuk's
-//! exact summation with CPython's half-even correction. Not provided:
-//! `gamma`, `lgamma` (CPython has its own Lanczos code, whose last bits
-//! `libm` does not reproduce) and `dist` (CPython's scaled vector norm).
+//! exact summation with CPython's half-even correction. `gamma` and
+//! `lgamma` are CPython's own Lanczos approximation (libm's `tgamma` and
+//! `lgamma` differ in the last bits), and `hypot` and `dist` its scaled,
+//! compensated `vector_norm`.
 
 use crate::bytecode::BinOp;
 use crate::num;
@@ -139,7 +140,10 @@ pub(crate) fn init<H: Heap>(vm: &mut Vm<H>, _name: &str, ms: usize) -> PyResult<
             math1(vm, a, "radians", f64::to_radians, false)
         }),
         ("atan2", |vm, a| math2(vm, a, "atan2", f64::atan2)),
-        ("hypot", |vm, a| math2(vm, a, "hypot", f64::hypot)),
+        ("hypot", math_hypot::<H>),
+        ("dist", math_dist::<H>),
+        ("gamma", |vm, a| math_errno(vm, a, "gamma", m_tgamma)),
+        ("lgamma", |vm, a| math_errno(vm, a, "lgamma", m_lgamma)),
         ("pow", |vm, a| math2(vm, a, "pow", f64::powf)),
         ("copysign", |vm, a| math2(vm, a, "copysign", f64::copysign)),
         ("fmod", |vm, a| math2(vm, a, "fmod", |x, y| x % y)),
@@ -691,4 +695,391 @@ fn math_lcm<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
         r = num_integer::Integer::lcm(&r, x);
     }
     vm.new_int(r.abs())
+}
+
+// ------------------------------------------------------------ gamma, lgamma
+
+/// What a function reports besides its value, as C's `errno` does.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Errno {
+    Ok,
+    /// EDOM: a domain error.
+    Domain,
+    /// ERANGE: the result overflowed (or underflowed).
+    Range,
+}
+
+/// A one-argument function reporting errors as CPython's `math_1a` does:
+/// EDOM is "math domain error"; ERANGE is "math range error" unless the
+/// result is below 1.5 in magnitude (an underflow, ignored).
+fn math_errno<H: Heap>(
+    vm: &mut Vm<H>,
+    a: Args,
+    name: &str,
+    f: fn(f64) -> (f64, Errno),
+) -> PyResult {
+    vm.check_args(a, name, 1, 1)?;
+    let x = f64_arg(vm, vm.arg(a, 0))?;
+    let (r, errno) = f(x);
+    match errno {
+        Errno::Domain => Err(vm.value_error("math domain error")),
+        Errno::Range if r.abs() >= 1.5 => Err(vm.overflow_error("math range error")),
+        _ => vm.new_float(r),
+    }
+}
+
+const PI: f64 = std::f64::consts::PI;
+/// log(pi).
+const LOG_PI: f64 = 1.144_729_885_849_400_2;
+
+/// The Lanczos approximation's `g` = 6.024680040776729583740234375 and
+/// `g - 1/2`, both exactly representable (written as their shortest reprs).
+const LANCZOS_G: f64 = 6.02468004077673;
+const LANCZOS_G_MINUS_HALF: f64 = 5.52468004077673;
+
+/// Numerator coefficients of the Lanczos sum (CPython's, from Boost).
+#[allow(clippy::excessive_precision)]
+const LANCZOS_NUM: [f64; 13] = [
+    23531376880.410759688572007674451636754734846804940,
+    42919803642.649098768957899047001988850926355848959,
+    35711959237.355668049440185451547166705960488635843,
+    17921034426.037209699919755754458931112671403265390,
+    6039542586.3520280050642916443072979210699388420708,
+    1439720407.3117216736632230727949123939715485786772,
+    248874557.86205415651146038641322942321632125127801,
+    31426415.585400194380614231628318205362874684987640,
+    2876370.6289353724412254090516208496135991145378768,
+    186056.26539522349504029498971604569928220784236328,
+    8071.6720023658162106380029022722506138218516325024,
+    210.82427775157934587250973392071336271166969580291,
+    2.5066282746310002701649081771338373386264310793408,
+];
+
+/// Denominator coefficients: those of x*(x+1)*...*(x+11).
+const LANCZOS_DEN: [f64; 13] = [
+    0.0,
+    39916800.0,
+    120543840.0,
+    150917976.0,
+    105258076.0,
+    45995730.0,
+    13339535.0,
+    2637558.0,
+    357423.0,
+    32670.0,
+    1925.0,
+    66.0,
+    1.0,
+];
+
+/// Exact gamma values of 1 to 23 (gamma(n) = (n-1)!).
+const GAMMA_INTEGRAL: [f64; 23] = [
+    1.0,
+    1.0,
+    2.0,
+    6.0,
+    24.0,
+    120.0,
+    720.0,
+    5040.0,
+    40320.0,
+    362880.0,
+    3628800.0,
+    39916800.0,
+    479001600.0,
+    6227020800.0,
+    87178291200.0,
+    1307674368000.0,
+    20922789888000.0,
+    355687428096000.0,
+    6402373705728000.0,
+    121645100408832000.0,
+    2432902008176640000.0,
+    51090942171709440000.0,
+    1124000727777607680000.0,
+];
+
+/// The Lanczos sum L_g(x) for x > 0: a rational function, evaluated in
+/// 1/x above 5 (which avoids overflow and is more accurate there).
+fn lanczos_sum(x: f64) -> f64 {
+    let (mut num, mut den) = (0.0, 0.0);
+    if x < 5.0 {
+        for i in (0..13).rev() {
+            num = num * x + LANCZOS_NUM[i];
+            den = den * x + LANCZOS_DEN[i];
+        }
+    } else {
+        for i in 0..13 {
+            num = num / x + LANCZOS_NUM[i];
+            den = den / x + LANCZOS_DEN[i];
+        }
+    }
+    num / den
+}
+
+/// sin(pi * x) for finite x, exact at the integers and half-integers.
+fn sin_pi(x: f64) -> f64 {
+    let y = x.abs() % 2.0;
+    let r = match (2.0 * y).round() as i32 {
+        0 => (PI * y).sin(),
+        1 => (PI * (y - 0.5)).cos(),
+        // Not -sin(pi*(y-1)), which is -0.0 at y == 1.
+        2 => (PI * (1.0 - y)).sin(),
+        3 => -(PI * (y - 1.5)).cos(),
+        _ => (PI * (y - 2.0)).sin(),
+    };
+    1.0f64.copysign(x) * r
+}
+
+/// CPython's `m_tgamma`: gamma(x) by the Lanczos approximation, with the
+/// reflection formula for negative x.
+fn m_tgamma(x: f64) -> (f64, Errno) {
+    if !x.is_finite() {
+        return if x.is_nan() || x > 0.0 {
+            (x, Errno::Ok)
+        } else {
+            (f64::NAN, Errno::Domain)
+        };
+    }
+    if x == 0.0 {
+        return (f64::INFINITY.copysign(x), Errno::Domain);
+    }
+    if x == x.floor() {
+        if x < 0.0 {
+            return (f64::NAN, Errno::Domain);
+        }
+        if x <= GAMMA_INTEGRAL.len() as f64 {
+            return (GAMMA_INTEGRAL[x as usize - 1], Errno::Ok);
+        }
+    }
+    let absx = x.abs();
+    if absx < 1e-20 {
+        let r = 1.0 / x;
+        return (
+            r,
+            if r.is_infinite() {
+                Errno::Range
+            } else {
+                Errno::Ok
+            },
+        );
+    }
+    if absx > 200.0 {
+        return if x < 0.0 {
+            (0.0 / sin_pi(x), Errno::Ok)
+        } else {
+            (f64::INFINITY, Errno::Range)
+        };
+    }
+    let y = absx + LANCZOS_G_MINUS_HALF;
+    // The rounding error of y, recovered exactly.
+    let z = if absx > LANCZOS_G_MINUS_HALF {
+        let q = y - absx;
+        q - LANCZOS_G_MINUS_HALF
+    } else {
+        let q = y - LANCZOS_G_MINUS_HALF;
+        q - absx
+    };
+    let z = z * LANCZOS_G / y;
+    let mut r;
+    if x < 0.0 {
+        r = -PI / sin_pi(absx) / absx * y.exp() / lanczos_sum(absx);
+        r -= z * r;
+        if absx < 140.0 {
+            r /= y.powf(absx - 0.5);
+        } else {
+            let sqrtpow = y.powf(absx / 2.0 - 0.25);
+            r /= sqrtpow;
+            r /= sqrtpow;
+        }
+    } else {
+        r = lanczos_sum(absx) / y.exp();
+        r += z * r;
+        if absx < 140.0 {
+            r *= y.powf(absx - 0.5);
+        } else {
+            let sqrtpow = y.powf(absx / 2.0 - 0.25);
+            r *= sqrtpow;
+            r *= sqrtpow;
+        }
+    }
+    (
+        r,
+        if r.is_infinite() {
+            Errno::Range
+        } else {
+            Errno::Ok
+        },
+    )
+}
+
+/// CPython's `m_lgamma`: log|gamma(x)| by the Lanczos approximation, with
+/// the reflection formula for negative x.
+fn m_lgamma(x: f64) -> (f64, Errno) {
+    if !x.is_finite() {
+        return (if x.is_nan() { x } else { f64::INFINITY }, Errno::Ok);
+    }
+    if x == x.floor() && x <= 2.0 {
+        return if x <= 0.0 {
+            (f64::INFINITY, Errno::Domain)
+        } else {
+            (0.0, Errno::Ok)
+        };
+    }
+    let absx = x.abs();
+    if absx < 1e-20 {
+        return (-absx.ln(), Errno::Ok);
+    }
+    let mut r = lanczos_sum(absx).ln() - LANCZOS_G;
+    r += (absx - 0.5) * ((absx + LANCZOS_G - 0.5).ln() - 1.0);
+    if x < 0.0 {
+        r = LOG_PI - sin_pi(absx).abs().ln() - absx.ln() - r;
+    }
+    (
+        r,
+        if r.is_infinite() {
+            Errno::Range
+        } else {
+            Errno::Ok
+        },
+    )
+}
+
+// ------------------------------------------------------------ hypot, dist
+
+/// CPython's `vector_norm`: the Euclidean norm of the non-negative `vec`
+/// whose largest element is `max`. The elements are scaled by a power of
+/// two (losslessly) so that the largest is in [0.5, 1), squared exactly by
+/// Veltkamp splitting, summed with compensation, and the square root gets
+/// one differential correction; so the result is almost always correctly
+/// rounded.
+fn vector_norm(vec: &[f64], max: f64, found_nan: bool) -> f64 {
+    /// 2**27 + 1: splits a double into two 26-bit halves.
+    const T27: f64 = 134217729.0;
+    if max.is_infinite() {
+        return max;
+    }
+    if found_nan {
+        return f64::NAN;
+    }
+    if max == 0.0 || vec.len() <= 1 {
+        return max;
+    }
+    let mut max_e = 0i32;
+    // SAFETY: `max_e` is a valid out-parameter.
+    unsafe { frexp(max, &mut max_e) };
+    let (mut csum, mut frac1, mut frac2, mut frac3) = (1.0f64, 0.0f64, 0.0f64, 0.0f64);
+    // Adds `x` to `csum`, keeping the rounding error in `frac`.
+    let add = |csum: &mut f64, frac: &mut f64, x: f64| {
+        let old = *csum;
+        *csum += x;
+        *frac += (old - *csum) + x;
+    };
+    let split = |x: f64| {
+        let t = x * T27;
+        let hi = t - (t - x);
+        (hi, x - hi)
+    };
+    if max_e >= -1023 {
+        // SAFETY: a pure function of its arguments.
+        let scale = unsafe { ldexp(1.0, -max_e) };
+        for &v in vec {
+            let x = v * scale;
+            let (hi, lo) = split(x);
+            add(&mut csum, &mut frac1, hi * hi);
+            add(&mut csum, &mut frac2, 2.0 * hi * lo);
+            frac3 += lo * lo;
+        }
+        let h = (csum - 1.0 + (frac1 + frac2 + frac3)).sqrt();
+        let (hi, lo) = split(h);
+        add(&mut csum, &mut frac1, -hi * hi);
+        add(&mut csum, &mut frac2, -2.0 * hi * lo);
+        add(&mut csum, &mut frac3, -lo * lo);
+        let x = csum - 1.0 + (frac1 + frac2 + frac3);
+        return (h + x / (2.0 * h)) / scale;
+    }
+    // 2**-max_e would overflow: divide by `max` instead of scaling.
+    for &v in vec {
+        let x = v / max;
+        add(&mut csum, &mut frac1, x * x);
+    }
+    max * (csum - 1.0 + frac1).sqrt()
+}
+
+/// Refuses keyword arguments, in the words of CPython's fastcall parser.
+fn no_keywords<H: Heap>(vm: &mut Vm<H>, a: Args, name: &str) -> PyResult<()> {
+    if vm.nkw(a) > 0 {
+        let msg = format!("math.{name}() takes no keyword arguments");
+        return Err(vm.type_error(&msg));
+    }
+    Ok(())
+}
+
+/// `hypot(*coordinates)`: the Euclidean norm.
+fn math_hypot<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    no_keywords(vm, a, "hypot")?;
+    let mut vec = Vec::with_capacity(a.n);
+    let (mut max, mut found_nan) = (0.0f64, false);
+    for i in 0..a.n {
+        let x = f64_arg(vm, vm.arg(a, i))?.abs();
+        found_nan |= x.is_nan();
+        if x > max {
+            max = x;
+        }
+        vec.push(x);
+    }
+    vm.new_float(vector_norm(&vec, max, found_nan))
+}
+
+/// Pushes the items of iterable `v` on the VM stack; returns their count.
+fn push_items<H: Heap>(vm: &mut Vm<H>, v: Value) -> PyResult<usize> {
+    let it = vm.get_iter(v)?;
+    let its = vm.push(it);
+    let mut n = 0;
+    while let Some(item) = vm.iter_next(its)? {
+        vm.push(item);
+        n += 1;
+    }
+    // Drop the iterator slot, keeping the items.
+    for i in 0..n {
+        let item = vm.st(its + 1 + i);
+        vm.set_st(its + i, item);
+    }
+    vm.truncate(its + n);
+    Ok(n)
+}
+
+/// `dist(p, q, /)`: the Euclidean distance between two points.
+fn math_dist<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    no_keywords(vm, a, "dist")?;
+    if a.n != 2 {
+        let msg = format!("dist expected 2 arguments, got {}", a.n);
+        return Err(vm.type_error(&msg));
+    }
+    let mark = vm.rt.sp;
+    let r = dist_of(vm, a, mark);
+    vm.truncate(mark);
+    r
+}
+
+/// `dist` with the points' items pushed from stack slot `mark` on.
+fn dist_of<H: Heap>(vm: &mut Vm<H>, a: Args, mark: usize) -> PyResult {
+    let m = push_items(vm, vm.arg(a, 0))?;
+    let n = push_items(vm, vm.arg(a, 1))?;
+    if m != n {
+        return Err(vm.value_error("both points must have the same number of dimensions"));
+    }
+    let mut vec = Vec::with_capacity(n);
+    let (mut max, mut found_nan) = (0.0f64, false);
+    for i in 0..n {
+        let px = f64_arg(vm, vm.st(mark + i))?;
+        let qx = f64_arg(vm, vm.st(mark + n + i))?;
+        let x = (px - qx).abs();
+        found_nan |= x.is_nan();
+        if x > max {
+            max = x;
+        }
+        vec.push(x);
+    }
+    vm.new_float(vector_norm(&vec, max, found_nan))
 }
