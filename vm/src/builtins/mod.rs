@@ -12,6 +12,7 @@ mod methods;
 pub(crate) mod os_error;
 mod python_backed;
 pub(crate) mod types;
+mod unicode_error;
 
 use crate::object::{self, Kind, field};
 use crate::value::Value;
@@ -821,6 +822,7 @@ fn boot_inner<H: Heap>(vm: &mut Vm<H>) -> PyResult<()> {
     install_more_exceptions(vm)?;
     exception_group::install(vm)?;
     os_error::install(vm)?;
+    unicode_error::install(vm)?;
     types::install(vm)?;
     memoryview::install(vm)?;
     mappingproxy::install(vm)?;

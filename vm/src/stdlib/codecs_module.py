@@ -161,6 +161,135 @@ def charmap_encode(s, errors=None, mapping=None):
     return (bytes(out), n)
 
 
+# ------------------------------------------------------ utf-16, utf-32
+# byteorder: 0 = native (little) with a BOM written / consumed, -1 = little,
+# 1 = big endian, as CPython's C codecs take it.
+
+def _utf_units_encode(name, s, errors, byteorder, width):
+    little = byteorder <= 0
+    out = bytearray()
+    if byteorder == 0:
+        out += (0xFEFF).to_bytes(width, "little")
+    for ch in s:
+        o = ord(ch)
+        if width == 2 and o >= 0x10000:
+            o -= 0x10000
+            units = (0xD800 | (o >> 10), 0xDC00 | (o & 0x3FF))
+        else:
+            units = (o,)
+        for u in units:
+            out += u.to_bytes(width, "little" if little else "big")
+    return (bytes(out), len(s))
+
+
+def _utf_units_decode(name, data, errors, byteorder, final, width):
+    """(str, consumed, byteorder) of `data` in UTF-16 (width 2) or UTF-32."""
+    data = bytes(data)
+    n = len(data)
+    i = 0
+    if byteorder == 0 and n >= width:
+        head = int.from_bytes(data[:width], "little")
+        if head == 0xFEFF:
+            byteorder, i = -1, width
+        elif int.from_bytes(data[:width], "big") == 0xFEFF:
+            byteorder, i = 1, width
+    order = "big" if byteorder == 1 else "little"
+    out = []
+    while i < n:
+        if n - i < width:
+            if not final:
+                break
+            reason, end = "truncated data", n
+        else:
+            u = int.from_bytes(data[i:i + width], order)
+            if width == 4:
+                if u < 0x110000 and not 0xD800 <= u < 0xE000:
+                    out.append(chr(u))
+                    i += 4
+                    continue
+                reason = ("code point not in range(0x110000)" if u >= 0x110000
+                          else "code point in surrogate code point range(0xd800, 0xe000)")
+                end = i + 4
+            elif not 0xD800 <= u < 0xE000:
+                out.append(chr(u))
+                i += 2
+                continue
+            elif u >= 0xDC00:
+                reason, end = "illegal encoding", i + 2
+            elif n - i < 4:
+                if not final:
+                    break
+                reason, end = "unexpected end of data", n
+            else:
+                low = int.from_bytes(data[i + 2:i + 4], order)
+                if 0xDC00 <= low < 0xE000:
+                    out.append(chr(0x10000 + ((u - 0xD800) << 10) + (low - 0xDC00)))
+                    i += 4
+                    continue
+                reason, end = "illegal UTF-16 surrogate", i + 2
+        exc = UnicodeDecodeError(name, data, i, end, reason)
+        _set_attrs(exc, name, data, i, end, reason)
+        rep, i = lookup_error(errors or "strict")(exc)
+        out.append(rep)
+    return ("".join(out), i, byteorder)
+
+
+def utf_16_encode(s, errors=None, byteorder=0):
+    return _utf_units_encode("utf-16", s, errors, byteorder, 2)
+
+
+def utf_16_le_encode(s, errors=None):
+    return _utf_units_encode("utf-16-le", s, errors, -1, 2)
+
+
+def utf_16_be_encode(s, errors=None):
+    return _utf_units_encode("utf-16-be", s, errors, 1, 2)
+
+
+def utf_16_ex_decode(data, errors=None, byteorder=0, final=False):
+    return _utf_units_decode("utf-16", data, errors, byteorder, final, 2)
+
+
+def utf_16_decode(data, errors=None, final=False):
+    return utf_16_ex_decode(data, errors, 0, final)[:2]
+
+
+def utf_16_le_decode(data, errors=None, final=False):
+    return _utf_units_decode("utf-16-le", data, errors, -1, final, 2)[:2]
+
+
+def utf_16_be_decode(data, errors=None, final=False):
+    return _utf_units_decode("utf-16-be", data, errors, 1, final, 2)[:2]
+
+
+def utf_32_encode(s, errors=None, byteorder=0):
+    return _utf_units_encode("utf-32", s, errors, byteorder, 4)
+
+
+def utf_32_le_encode(s, errors=None):
+    return _utf_units_encode("utf-32-le", s, errors, -1, 4)
+
+
+def utf_32_be_encode(s, errors=None):
+    return _utf_units_encode("utf-32-be", s, errors, 1, 4)
+
+
+def utf_32_ex_decode(data, errors=None, byteorder=0, final=False):
+    return _utf_units_decode("utf-32", data, errors, byteorder, final, 4)
+
+
+def utf_32_decode(data, errors=None, final=False):
+    return utf_32_ex_decode(data, errors, 0, final)[:2]
+
+
+def utf_32_le_decode(data, errors=None, final=False):
+    return _utf_units_decode("utf-32-le", data, errors, -1, final, 4)[:2]
+
+
+def utf_32_be_decode(data, errors=None, final=False):
+    return _utf_units_decode("utf-32-be", data, errors, 1, final, 4)[:2]
+
+
 def _set_attrs(exc, encoding, obj, start, end, reason):
     exc.encoding = encoding
     exc.object = obj

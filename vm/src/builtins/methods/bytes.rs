@@ -13,7 +13,7 @@ pub(super) fn install<H: Heap>(vm: &mut Vm<H>) {
     vm.def_method(T_BYTEARRAY, "pop", pop::<H>);
     vm.def_method(T_BYTEARRAY, "clear", clear::<H>);
     vm.def_method(T_BYTEARRAY, "copy", copy::<H>);
-    vm.def_method(T_BYTEARRAY, "decode", decode::<H>);
+    vm.def_method(T_BYTEARRAY, "decode", super::str::decode::<H>);
     vm.def_method(T_BYTEARRAY, "hex", hex::<H>);
     vm.def_method(T_BYTES, "hex", hex::<H>);
     let both: &[(&'static str, crate::vm::NativeFn<H>)] = &[
@@ -384,8 +384,9 @@ impl<H: Heap> Vm<H> {
                 let buf = object::get(o, field::BA_BUF).as_obj();
                 Some(object::bytes_of(buf)[..object::word(o, field::BA_LEN)].to_vec())
             }
-            Kind::Instance => crate::stdlib::array::exported_buffer(self, v)
-                .and_then(|ba| self.byte_contents(ba)),
+            Kind::Instance => {
+                crate::stdlib::array::exported_buffer(self, v).and_then(|ba| self.byte_contents(ba))
+            }
             _ => None,
         }
     }
@@ -470,14 +471,6 @@ fn copy<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     vm.check_args(a, "copy", 1, 1)?;
     let data = vm.byte_contents(vm.arg(a, 0)).unwrap_or_default();
     vm.new_bytearray(&data)
-}
-
-fn decode<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    let data = vm.byte_contents(vm.arg(a, 0)).unwrap_or_default();
-    match String::from_utf8(data) {
-        Ok(s) => vm.new_str(&s),
-        Err(_) => Err(vm.raise_msg(T_UNICODE_ERROR, "'utf-8' codec can't decode bytes")),
-    }
 }
 
 fn hex<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {

@@ -734,113 +734,138 @@ fn zfill<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     vm.new_str(&out)
 }
 
-fn encode<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    vm.check_kwargs(a, "encode", &["encoding", "errors"])?;
-    let s = this(vm, a);
-    let enc = if a.n >= 2 {
-        s_arg(vm, a, 1, "encode")?
-    } else {
-        "utf-8".into()
-    };
-    let e = enc.to_ascii_lowercase().replace('_', "-");
-    let bytes: Vec<u8> = match e.as_str() {
-        "utf-8" | "utf8" => s.into_bytes(),
-        "ascii" | "latin-1" | "latin1" | "iso-8859-1" => {
-            let lim = if e == "ascii" { 0x80 } else { 0x100 };
-            match s
-                .chars()
-                .map(|c| {
-                    if (c as u32) < lim {
-                        Ok(c as u8)
-                    } else {
-                        Err(c)
-                    }
-                })
-                .collect::<Result<Vec<u8>, char>>()
-            {
-                Ok(b) => b,
-                Err(c) => {
-                    let msg = format!("'{e}' codec can't encode character '\\u{:04x}'", c as u32);
-                    return Err(vm.raise_msg(T_UNICODE_ERROR, &msg));
-                }
+/// The `encoding` and `errors` arguments of `str.encode`/`bytes.decode`
+/// (positional or keyword; defaults utf-8, strict).
+fn codec_args<H: Heap>(vm: &mut Vm<H>, a: Args, fname: &str) -> PyResult<(String, String)> {
+    vm.check_kwargs(a, fname, &["encoding", "errors"])?;
+    let mut out = [String::from("utf-8"), String::from("strict")];
+    for (i, (slot, name)) in out.iter_mut().zip(["encoding", "errors"]).enumerate() {
+        if a.n > i + 1 {
+            *slot = s_arg(vm, a, i + 1, fname)?;
+        } else if let Some(v) = vm.kwarg(a, name) {
+            if !(v.is_obj() && object::kind(v.as_obj()) == Kind::Str) {
+                let msg = format!(
+                    "{fname}() argument '{name}' must be str, not {}",
+                    vm.type_name(v)
+                );
+                return Err(vm.type_error(&msg));
             }
+            *slot = vm.str_string(v)?;
         }
-        _ => {
-            let msg = format!("unknown encoding: {enc}");
-            return Err(vm.raise_msg(T_LOOKUP_ERROR, &msg));
-        }
-    };
-    vm.new_bytes_kind(Kind::Bytes, &bytes)
+    }
+    let [enc, errors] = out;
+    Ok((enc, errors))
 }
 
-fn decode<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    vm.check_kwargs(a, "decode", &["encoding", "errors"])?;
+/// An encoding name as the fast paths compare it.
+fn normalized(enc: &str) -> String {
+    enc.to_ascii_lowercase().replace('_', "-")
+}
+
+fn encode<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    let (enc, errors) = codec_args(vm, a, "encode")?;
+    let s = this(vm, a);
+    // Fast paths for the common codecs when nothing needs an error handler.
+    let fast: Option<Vec<u8>> = match normalized(&enc).as_str() {
+        "utf-8" | "utf8" | "u8" => Some(s.into_bytes()),
+        e @ ("ascii" | "us-ascii" | "latin-1" | "latin1" | "iso-8859-1" | "iso8859-1" | "l1") => {
+            let lim = if e.contains("ascii") { 0x80 } else { 0x100 };
+            s.chars()
+                .map(|c| ((c as u32) < lim).then_some(c as u8))
+                .collect()
+        }
+        _ => None,
+    };
+    match fast {
+        Some(bytes) => vm.new_bytes_kind(Kind::Bytes, &bytes),
+        None => text_codec(vm, a, &enc, &errors, true),
+    }
+}
+
+/// `bytes.decode` and `bytearray.decode`.
+pub(super) fn decode<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    let (enc, errors) = codec_args(vm, a, "decode")?;
     let b = vm.byte_contents(vm.arg(a, 0)).unwrap_or_default();
-    let enc = if a.n >= 2 {
-        s_arg(vm, a, 1, "decode")?
-    } else if let Some(e) = vm.kwarg(a, "encoding") {
-        vm.str_string(e)?
-    } else {
-        "utf-8".into()
-    };
-    let errors = if a.n >= 3 {
-        s_arg(vm, a, 2, "decode")?
-    } else if let Some(e) = vm.kwarg(a, "errors") {
-        vm.str_string(e)?
-    } else {
-        "strict".into()
-    };
-    let e = enc.to_ascii_lowercase().replace('_', "-");
-    let lenient = errors == "replace" || errors == "ignore";
-    let s = match e.as_str() {
-        "utf-8" | "utf8" | "u8" => match String::from_utf8(b) {
-            Ok(s) => s,
-            Err(err) if lenient => {
-                let lossy = String::from_utf8_lossy(err.as_bytes()).into_owned();
-                if errors == "ignore" {
-                    lossy.replace('\u{FFFD}', "")
-                } else {
-                    lossy
-                }
-            }
-            Err(err) => {
-                let at = err.utf8_error().valid_up_to();
-                let msg = format!(
-                    "'utf-8' codec can't decode byte 0x{:02x} in position {at}: invalid start byte",
-                    err.as_bytes()[at]
-                );
-                return Err(vm.raise_msg(T_UNICODE_ERROR, &msg));
-            }
-        },
-        "ascii" | "us-ascii" => {
-            if let Some(at) = b.iter().position(|&x| x >= 0x80) {
-                if !lenient {
-                    let msg = format!(
-                        "'ascii' codec can't decode byte 0x{:02x} in position {at}: ordinal not in range(128)",
-                        b[at]
-                    );
-                    return Err(vm.raise_msg(T_UNICODE_ERROR, &msg));
-                }
-                b.iter()
-                    .filter_map(|&x| match (x < 0x80, errors.as_str()) {
-                        (true, _) => Some(x as char),
-                        (false, "replace") => Some('\u{FFFD}'),
-                        _ => None,
-                    })
-                    .collect()
-            } else {
-                b.iter().map(|&x| x as char).collect()
-            }
-        }
+    let fast: Option<String> = match normalized(&enc).as_str() {
+        "utf-8" | "utf8" | "u8" => String::from_utf8(b).ok(),
+        "ascii" | "us-ascii" => b.iter().map(|&x| (x < 0x80).then_some(x as char)).collect(),
         "latin-1" | "latin1" | "iso-8859-1" | "iso8859-1" | "l1" => {
-            b.iter().map(|&x| x as char).collect()
+            Some(b.iter().map(|&x| x as char).collect())
         }
-        _ => {
-            let msg = format!("unknown encoding: {enc}");
-            return Err(vm.raise_msg(T_LOOKUP_ERROR, &msg));
-        }
+        _ => None,
     };
-    vm.new_str(&s)
+    match fast {
+        Some(s) => vm.new_str(&s),
+        None => text_codec(vm, a, &enc, &errors, false),
+    }
+}
+
+/// `str.encode`/`bytes.decode` through the codec registry, for the
+/// codecs and error handlers the fast paths leave out (cp437, utf-16,
+/// `errors="replace"`, the exceptions of a failed conversion): CPython's
+/// text-codec path, in which the codec must be a text encoding and must
+/// return bytes (`encode`) or str (`decode`). Argument 0 is converted.
+fn text_codec<H: Heap>(vm: &mut Vm<H>, a: Args, enc: &str, errors: &str, encode: bool) -> PyResult {
+    let (what, via) = if encode {
+        ("encode", "codecs.encode()")
+    } else {
+        ("decode", "codecs.decode()")
+    };
+    let codecs = vm.import_module("_codecs")?;
+    let mark = vm.push(codecs);
+    let lookup = vm.intern("lookup");
+    let f = vm.getattr(vm.st(mark), lookup)?;
+    vm.push(f);
+    let name = vm.new_str(enc)?;
+    vm.push(name);
+    let info = vm.call_values(vm.st(mark + 1), &[vm.st(mark + 2)])?;
+    vm.set_st(mark, info);
+    let text = vm.intern("_is_text_encoding");
+    if let Some(t) = vm.getattr_opt(vm.st(mark), text)?
+        && !vm.truthy(t)?
+    {
+        vm.truncate(mark);
+        let msg = format!("'{enc}' is not a text encoding; use {via} to handle arbitrary codecs");
+        return Err(vm.raise_msg(T_LOOKUP_ERROR, &msg));
+    }
+    let fsym = vm.intern(what);
+    let f = vm.getattr(vm.st(mark), fsym)?;
+    vm.set_st(mark, f);
+    let errs = vm.new_str(errors)?;
+    vm.set_st(mark + 1, errs);
+    let r = vm.call_values(vm.st(mark), &[vm.arg(a, 0), vm.st(mark + 1)])?;
+    vm.truncate(mark);
+    let pair =
+        r.is_obj() && object::kind(r.as_obj()) == Kind::Tuple && object::array_len(r.as_obj()) == 2;
+    if !pair {
+        let msg = if encode {
+            "encoder must return a tuple (object, integer)"
+        } else {
+            "decoder must return a tuple (object,integer)"
+        };
+        return Err(vm.type_error(msg));
+    }
+    let out = object::array_get(r.as_obj(), 0);
+    let (want, ok) = if encode {
+        ("bytes", vm.byte_contents(out).is_some())
+    } else {
+        (
+            "str",
+            out.is_obj() && object::kind(out.as_obj()) == Kind::Str,
+        )
+    };
+    if !ok {
+        let msg = format!(
+            "'{enc}' {what}r returned '{}' instead of '{want}'; use {via} to {what} to arbitrary types",
+            vm.type_name(out)
+        );
+        return Err(vm.type_error(&msg));
+    }
+    if encode && !(out.is_obj() && object::kind(out.as_obj()) == Kind::Bytes) {
+        let data = vm.byte_contents(out).unwrap_or_default();
+        return vm.new_bytes_kind(Kind::Bytes, &data);
+    }
+    Ok(out)
 }
 
 fn partition_impl<H: Heap>(vm: &mut Vm<H>, a: Args, rev: bool) -> PyResult {
