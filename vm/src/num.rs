@@ -339,22 +339,28 @@ fn int_true_div(x: &BigInt, y: &BigInt) -> Option<f64> {
     {
         return Some(a / b);
     }
-    // Scale so the quotient has 55+ significant bits, then round once.
+    // Scale so the integer quotient has 55 or 56 significant bits, fold
+    // a non-zero remainder into its lowest bit (sticky), and let the one
+    // u64 -> f64 conversion round to nearest-even: correctly rounded, as
+    // CPython's long division is (subnormal results may round twice).
     let neg = x.is_negative() != y.is_negative();
     let (a, b) = (x.abs(), y.abs());
-    let shift = 60i64 - (a.bits() as i64 - b.bits() as i64);
+    let shift = 55i64 - (a.bits() as i64 - b.bits() as i64);
     let (n, d) = if shift >= 0 {
         (a << (shift as usize), b)
     } else {
         (a, b << ((-shift) as usize))
     };
     let (q, r) = n.div_rem(&d);
-    let mut qf = q.to_f64()?;
-    if !r.is_zero() && qf.fract() == 0.0 {
-        // Sticky bit for correct rounding.
-        qf += 0.25;
+    let q = q.to_u64()? | u64::from(!r.is_zero());
+    // Multiply by 2^-shift in steps whose factors stay finite.
+    let mut f = q as f64;
+    let mut e = -shift;
+    while e != 0 {
+        let step = e.clamp(-1000, 1000);
+        f *= 2f64.powi(step as i32);
+        e -= step;
     }
-    let f = qf * 2f64.powi(-(shift as i32));
     if f.is_infinite() {
         return None;
     }
