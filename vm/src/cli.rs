@@ -157,6 +157,16 @@ pub fn main() -> i32 {
                 2
             }
         });
+    // Signals go to the interpreter thread, so that they interrupt its
+    // blocking calls (EINTR) and its handlers run promptly: this thread
+    // only waits, with every signal blocked (the interpreter thread was
+    // spawned with the original mask and keeps it).
+    // SAFETY: `all` is initialised by sigfillset before use.
+    unsafe {
+        let mut all: libc::sigset_t = std::mem::zeroed();
+        libc::sigfillset(&mut all);
+        libc::pthread_sigmask(libc::SIG_BLOCK, &all, std::ptr::null_mut());
+    }
     match child.and_then(|h| {
         h.join()
             .map_err(|_| std::io::Error::other("interpreter thread failed"))

@@ -35,7 +35,6 @@ unsafe extern "C" {
     fn times(buf: *mut [i64; 4]) -> i64;
     fn sysconf(name: i32) -> i64;
     fn ioctl(fd: i32, req: u64, ...) -> i32;
-    fn dup(fd: i32) -> i32;
     fn dup2(fd: i32, fd2: i32) -> i32;
     fn getuid() -> u32;
     fn geteuid() -> u32;
@@ -223,6 +222,8 @@ const INT_CONSTANTS: &[(&str, i64)] = &[
     ("X_OK", 1),
     ("EX_OK", 0),
     ("WNOHANG", 1),
+    ("WUNTRACED", 2),
+    ("WCONTINUED", 8),
     ("F_LOCK", 1),
     ("F_TLOCK", 2),
     ("F_ULOCK", 0),
@@ -296,6 +297,16 @@ pub(crate) fn init<H: Heap>(vm: &mut Vm<H>, name: &str, ms: usize) -> PyResult<(
         ("fsync", os_fsync::<H>),
         ("dup", os_dup::<H>),
         ("dup2", os_dup2::<H>),
+        ("pipe", os_pipe::<H>),
+        ("pipe2", os_pipe2::<H>),
+        ("waitpid", os_waitpid::<H>),
+        ("kill", os_kill::<H>),
+        ("get_inheritable", get_inheritable::<H>),
+        ("set_inheritable", set_inheritable::<H>),
+        ("get_blocking", get_blocking::<H>),
+        ("set_blocking", set_blocking::<H>),
+        ("execv", os_execv::<H>),
+        ("_execve", os_execve::<H>),
         ("_exit", os_exit::<H>),
         ("cpu_count", cpu_count::<H>),
         ("_environ", environ::<H>),
@@ -387,7 +398,11 @@ fn last_errno() -> i32 {
 
 /// A path argument: str, bytes or `os.PathLike`. Returns the bytes and
 /// whether the path was given as bytes.
-fn path_arg<H: Heap>(vm: &mut Vm<H>, v: Value, fname: &str) -> PyResult<(Vec<u8>, bool)> {
+pub(crate) fn path_arg<H: Heap>(
+    vm: &mut Vm<H>,
+    v: Value,
+    fname: &str,
+) -> PyResult<(Vec<u8>, bool)> {
     if v.is_obj() {
         match object::kind(v.as_obj()) {
             Kind::Str => return Ok((object::bytes_of(v.as_obj()).to_vec(), false)),
@@ -674,10 +689,21 @@ fn os_write<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     }
 }
 
-/// The bytes of a bytes-like object (bytes, bytearray, memoryview-ish).
+/// The bytes of a bytes-like object (bytes, bytearray, memoryview).
 pub(crate) fn bytes_like<H: Heap>(vm: &mut Vm<H>, v: Value) -> PyResult<Vec<u8>> {
     if let Some(b) = vm.byte_contents(v) {
         return Ok(b);
+    }
+    if vm.isinstance_idx(v, T_MEMORYVIEW) {
+        // Rooted: interning the name may allocate.
+        let mark = vm.push(v);
+        let sym = vm.intern("tobytes");
+        let m = vm.getattr(vm.st(mark), sym);
+        vm.truncate(mark);
+        let b = vm.call_values(m?, &[])?;
+        if let Some(b) = vm.byte_contents(b) {
+            return Ok(b);
+        }
     }
     let msg = format!("a bytes-like object is required, not '{}'", vm.type_name(v));
     Err(vm.type_error(&msg))
@@ -953,29 +979,228 @@ fn os_fsync<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     Ok(Value::NONE)
 }
 
+/// `dup(fd)`: a new non-inheritable fd (as CPython makes it).
 fn os_dup<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     vm.check_args(a, "dup", 1, 1)?;
     let fd = fd_arg(vm, a, 0)?;
-    // SAFETY: plain syscall.
-    let r = unsafe { dup(fd) };
+    // SAFETY: fcntl(2) on an fd number has no memory-safety preconditions.
+    let r = unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 0) };
     if r < 0 {
-        let e = last_errno();
-        return Err(raise_os_error(vm, e, Value::NULL, Value::NULL));
+        return Err(raise_last_errno(vm));
     }
     Ok(Value::int(r as i64))
 }
 
+/// `dup2(fd, fd2, inheritable=True)`.
 fn os_dup2<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_kwargs(a, "dup2", &["fd", "fd2", "inheritable"])?;
     vm.check_count(a, "dup2", 2, 3)?;
     let fd = fd_arg(vm, a, 0)?;
     let fd2 = fd_arg(vm, a, 1)?;
-    // SAFETY: plain syscall.
-    let r = unsafe { dup2(fd, fd2) };
+    let inh = arg_or_kw(vm, a, 2, "inheritable");
+    let inheritable = inh.is_null() || vm.truthy(inh)?;
+    // SAFETY: plain syscalls on fd numbers.
+    let r = unsafe {
+        if inheritable || fd == fd2 {
+            dup2(fd, fd2)
+        } else {
+            libc::dup3(fd, fd2, libc::O_CLOEXEC)
+        }
+    };
     if r < 0 {
-        let e = last_errno();
-        return Err(raise_os_error(vm, e, Value::NULL, Value::NULL));
+        return Err(raise_last_errno(vm));
     }
     Ok(Value::int(r as i64))
+}
+
+/// Raises the OSError for the current errno.
+fn raise_last_errno<H: Heap>(vm: &mut Vm<H>) -> Exc {
+    let e = last_errno();
+    raise_os_error(vm, e, Value::NULL, Value::NULL)
+}
+
+/// `pipe()`: a (read, write) pair of non-inheritable fds.
+fn os_pipe<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "pipe", 0, 0)?;
+    make_pipe(vm, libc::O_CLOEXEC)
+}
+
+/// `pipe2(flags)`: a (read, write) pair made with `flags`.
+fn os_pipe2<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "pipe2", 1, 1)?;
+    let flags = int_arg(vm, vm.arg(a, 0), "pipe2")? as i32;
+    make_pipe(vm, flags)
+}
+
+fn make_pipe<H: Heap>(vm: &mut Vm<H>, flags: i32) -> PyResult {
+    let mut fds = [0i32; 2];
+    // SAFETY: `fds` has room for the two descriptors pipe2(2) writes.
+    if unsafe { libc::pipe2(fds.as_mut_ptr(), flags) } < 0 {
+        return Err(raise_last_errno(vm));
+    }
+    vm.new_tuple(&[Value::int(fds[0] as i64), Value::int(fds[1] as i64)])
+}
+
+/// `waitpid(pid, options)`: (pid, status); (0, 0) when WNOHANG finds no
+/// change. Signals that interrupt the wait run their handlers, then the
+/// wait resumes (PEP 475).
+fn os_waitpid<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "waitpid", 2, 2)?;
+    let pid = int_arg(vm, vm.arg(a, 0), "waitpid")? as libc::pid_t;
+    let options = int_arg(vm, vm.arg(a, 1), "waitpid")? as i32;
+    let mut status = 0i32;
+    loop {
+        // SAFETY: `status` is a valid out-parameter.
+        let r = unsafe { libc::waitpid(pid, &mut status, options) };
+        if r >= 0 {
+            return vm.new_tuple(&[Value::int(r as i64), Value::int(status as i64)]);
+        }
+        if last_errno() != libc::EINTR {
+            return Err(raise_last_errno(vm));
+        }
+        vm.run_signal_handlers()?;
+    }
+}
+
+/// `kill(pid, signal)`.
+fn os_kill<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "kill", 2, 2)?;
+    let pid = int_arg(vm, vm.arg(a, 0), "kill")? as libc::pid_t;
+    let sig = int_arg(vm, vm.arg(a, 1), "kill")? as i32;
+    // SAFETY: kill(2) takes plain integers.
+    if unsafe { libc::kill(pid, sig) } < 0 {
+        return Err(raise_last_errno(vm));
+    }
+    vm.run_signal_handlers()?;
+    Ok(Value::NONE)
+}
+
+/// The fcntl flags word `get` (F_GETFD or F_GETFL) of fd argument 0.
+fn fd_flags<H: Heap>(vm: &mut Vm<H>, a: Args, get: i32) -> PyResult<(i32, i32)> {
+    let fd = fd_arg(vm, a, 0)?;
+    // SAFETY: fcntl(2) on an fd number has no memory-safety preconditions.
+    let flags = unsafe { libc::fcntl(fd, get) };
+    if flags < 0 {
+        return Err(raise_last_errno(vm));
+    }
+    Ok((fd, flags))
+}
+
+/// Sets or clears `bit` in fd's flags word (`set` = F_SETFD or F_SETFL).
+fn set_fd_flag<H: Heap>(
+    vm: &mut Vm<H>,
+    (fd, flags): (i32, i32),
+    set: i32,
+    bit: i32,
+    on: bool,
+) -> PyResult {
+    let new = if on { flags | bit } else { flags & !bit };
+    // SAFETY: as in `fd_flags`.
+    if new != flags && unsafe { libc::fcntl(fd, set, new) } < 0 {
+        return Err(raise_last_errno(vm));
+    }
+    Ok(Value::NONE)
+}
+
+/// `get_inheritable(fd)`: is `FD_CLOEXEC` clear?
+fn get_inheritable<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "get_inheritable", 1, 1)?;
+    let (_, flags) = fd_flags(vm, a, libc::F_GETFD)?;
+    Ok(Value::bool(flags & libc::FD_CLOEXEC == 0))
+}
+
+/// `set_inheritable(fd, inheritable)`.
+fn set_inheritable<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "set_inheritable", 2, 2)?;
+    let inheritable = vm.truthy(vm.arg(a, 1))?;
+    let f = fd_flags(vm, a, libc::F_GETFD)?;
+    set_fd_flag(vm, f, libc::F_SETFD, libc::FD_CLOEXEC, !inheritable)
+}
+
+/// `get_blocking(fd)`: is `O_NONBLOCK` clear?
+fn get_blocking<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "get_blocking", 1, 1)?;
+    let (_, flags) = fd_flags(vm, a, libc::F_GETFL)?;
+    Ok(Value::bool(flags & libc::O_NONBLOCK == 0))
+}
+
+/// `set_blocking(fd, blocking)`.
+fn set_blocking<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "set_blocking", 2, 2)?;
+    let blocking = vm.truthy(vm.arg(a, 1))?;
+    let f = fd_flags(vm, a, libc::F_GETFL)?;
+    set_fd_flag(vm, f, libc::F_SETFL, libc::O_NONBLOCK, !blocking)
+}
+
+/// The items of a list or tuple of paths (argv, env entries) as C strings.
+fn cstring_seq<H: Heap>(
+    vm: &mut Vm<H>,
+    v: Value,
+    fname: &str,
+    what: &str,
+) -> PyResult<Vec<CString>> {
+    if !v.is_obj() || !matches!(object::kind(v.as_obj()), Kind::List | Kind::Tuple) {
+        let msg = format!("{fname}: {what} must be a tuple or list");
+        return Err(vm.type_error(&msg));
+    }
+    let mark = vm.push(v);
+    let n = vm.seq_len(v);
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        let item = vm.seq_get(vm.st(mark), i);
+        let (b, _) = path_arg(vm, item, fname)?;
+        out.push(cstring(vm, &b)?);
+    }
+    vm.truncate(mark);
+    Ok(out)
+}
+
+/// A NULL-terminated pointer array over `strings`.
+fn c_array(strings: &[CString]) -> Vec<*const std::ffi::c_char> {
+    let mut p: Vec<_> = strings.iter().map(|s| s.as_ptr()).collect();
+    p.push(std::ptr::null());
+    p
+}
+
+/// `execv(path, argv)`: replaces the process; returns only by raising.
+fn os_execv<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "execv", 2, 2)?;
+    exec_common(vm, a, None)
+}
+
+/// `_execve(path, argv, env_list)`: `env_list` holds `b"NAME=value"`
+/// entries (`execve` in posix_module.py builds it from a mapping).
+fn os_execve<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "execve", 3, 3)?;
+    let env = cstring_seq(vm, vm.arg(a, 2), "execve", "env")?;
+    exec_common(vm, a, Some(env))
+}
+
+fn exec_common<H: Heap>(vm: &mut Vm<H>, a: Args, env: Option<Vec<CString>>) -> PyResult {
+    let name = if env.is_some() { "execve" } else { "execv" };
+    let (path, _) = path_arg(vm, vm.arg(a, 0), name)?;
+    let path = cstring(vm, &path)?;
+    let argv = cstring_seq(vm, vm.arg(a, 1), name, "argv")?;
+    if argv.is_empty() {
+        let msg = format!("{name}: argv must not be empty");
+        return Err(vm.value_error(&msg));
+    }
+    if argv[0].as_bytes().is_empty() {
+        let msg = format!("{name}: argv first element cannot be empty");
+        return Err(vm.value_error(&msg));
+    }
+    let argv_p = c_array(&argv);
+    let env_p = env.as_deref().map(c_array);
+    vm.flush();
+    // SAFETY: path, argv and env are NUL-terminated strings in
+    // NULL-terminated arrays that outlive the call.
+    unsafe {
+        match &env_p {
+            Some(env_p) => libc::execve(path.as_ptr(), argv_p.as_ptr(), env_p.as_ptr()),
+            None => libc::execv(path.as_ptr(), argv_p.as_ptr()),
+        };
+    }
+    Err(raise_last_errno(vm))
 }
 
 fn os_exit<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {

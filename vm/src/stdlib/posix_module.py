@@ -212,26 +212,66 @@ def device_encoding(fd):
     return None
 
 
-def get_inheritable(fd):
-    return False
-
-
-def set_inheritable(fd, inheritable):
-    pass
-
-
-def get_blocking(fd):
-    return True
-
-
-def set_blocking(fd, blocking):
-    pass
-
-
 def waitstatus_to_exitcode(status):
-    if status & 0x7f == 0:
-        return (status >> 8) & 0xff
-    return -(status & 0x7f)
+    if not isinstance(status, int):
+        status = status.__index__()
+    if WIFEXITED(status):
+        return WEXITSTATUS(status)
+    if WIFSIGNALED(status):
+        return -WTERMSIG(status)
+    if WIFSTOPPED(status):
+        raise ValueError("process stopped by delivery of signal %i"
+                         % WSTOPSIG(status))
+    raise ValueError("invalid wait status: %i" % status)
+
+
+def WIFEXITED(status):
+    return status & 0x7f == 0
+
+
+def WEXITSTATUS(status):
+    return (status >> 8) & 0xff
+
+
+def WIFSIGNALED(status):
+    return status & 0x7f not in (0, 0x7f)
+
+
+def WTERMSIG(status):
+    return status & 0x7f
+
+
+def WIFSTOPPED(status):
+    return status & 0xff == 0x7f
+
+
+def WSTOPSIG(status):
+    return (status >> 8) & 0xff
+
+
+def WCOREDUMP(status):
+    return bool(status & 0x80)
+
+
+def WIFCONTINUED(status):
+    return status & 0xffff == 0xffff
+
+
+def _env_bytes(s):
+    s = fspath(s)
+    if isinstance(s, str):
+        return s.encode("utf-8", "surrogateescape")
+    return s
+
+
+def execve(path, argv, env):
+    env_list = []
+    for k, v in env.items():
+        k = _env_bytes(k)
+        if not k or b"=" in k[1:]:
+            raise ValueError("illegal environment variable name")
+        env_list.append(k + b"=" + _env_bytes(v))
+    _execve(path, argv, env_list)
 
 
 class DirEntry:

@@ -304,10 +304,35 @@ fn replace<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 }
 
 fn split<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    vm.check_args(a, "split", 1, 2)?;
+    vm.check_kwargs(a, "split", &["sep", "maxsplit"])?;
+    vm.check_count(a, "split", 1, 3)?;
+    let sep_v = if a.n >= 2 {
+        vm.arg(a, 1)
+    } else {
+        vm.kwarg(a, "sep").unwrap_or(Value::NONE)
+    };
+    let max_v = if a.n >= 3 {
+        Some(vm.arg(a, 2))
+    } else {
+        vm.kwarg(a, "maxsplit")
+    };
+    let max = match max_v {
+        Some(m) => vm.index_int(m)?,
+        None => -1,
+    };
+    let max = if max < 0 { usize::MAX } else { max as usize };
     let data = vm.byte_contents(vm.arg(a, 0)).unwrap_or_default();
-    let parts: Vec<Vec<u8>> = if a.n == 2 && !vm.arg(a, 1).is_none() {
-        let sep = bytes_arg(vm, a, 1)?;
+    let parts: Vec<Vec<u8>> = if !sep_v.is_none() {
+        let sep = match vm.byte_contents(sep_v) {
+            Some(b) => b,
+            None => {
+                let msg = format!(
+                    "a bytes-like object is required, not '{}'",
+                    vm.type_name(sep_v)
+                );
+                return Err(vm.type_error(&msg));
+            }
+        };
         if sep.is_empty() {
             return Err(vm.value_error("empty separator"));
         }
@@ -315,11 +340,11 @@ fn split<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
         let mut i = 0;
         loop {
             match position(&data[i..], &sep) {
-                Some(p) => {
+                Some(p) if v.len() < max => {
                     v.push(data[i..i + p].to_vec());
                     i += p + sep.len();
                 }
-                None => {
+                _ => {
                     v.push(data[i..].to_vec());
                     break;
                 }
@@ -327,10 +352,26 @@ fn split<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
         }
         v
     } else {
-        data.split(|b| b.is_ascii_whitespace())
-            .filter(|p| !p.is_empty())
-            .map(|p| p.to_vec())
-            .collect()
+        let mut v = Vec::new();
+        let mut i = 0;
+        loop {
+            while i < data.len() && data[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            if i == data.len() {
+                break;
+            }
+            if v.len() == max {
+                v.push(data[i..].to_vec());
+                break;
+            }
+            let start = i;
+            while i < data.len() && !data[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            v.push(data[start..i].to_vec());
+        }
+        v
     };
     let l = vm.new_list(parts.len())?;
     let ls = vm.push(l);
