@@ -616,8 +616,20 @@ class _Buffered(_BufferedIOBase):
             rest = self._rbuf[self._rpos:]
             self._rbuf = b""
             self._rpos = 0
-            data = self.raw.readall()
-            return rest + data if data else rest
+            readall = getattr(self.raw, "readall", None)
+            if readall is not None:
+                data = readall()
+                return rest + data if data else rest
+            # A raw stream without readall (tarfile's _FileInFile): read
+            # until EOF, as CPython's _bufferedreader_read_all does.
+            chunks = [rest]
+            while True:
+                data = self.raw.read()
+                if data is None:
+                    return b"".join(chunks) if any(chunks) else None
+                if not data:
+                    return b"".join(chunks)
+                chunks.append(data)
         if len(self._rbuf) - self._rpos < size:
             self._fill(size)
         p = self._rpos
