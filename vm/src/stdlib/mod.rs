@@ -16,6 +16,7 @@ pub(crate) mod binascii;
 pub(crate) mod bisect_heapq;
 pub(crate) mod codecs;
 pub(crate) mod collections;
+pub(crate) mod csv;
 pub(crate) mod functools;
 pub(crate) mod hashes;
 pub(crate) mod imp;
@@ -88,6 +89,7 @@ native_files!(
     bisect_heapq,
     codecs,
     collections,
+    csv,
     functools,
     hashes,
     imp,
