@@ -1,7 +1,7 @@
 //! `str` (and a few `bytes`) methods, including `str.format`.
 
 use crate::builtins::*;
-use crate::object::{self, Kind};
+use crate::object::{self, Kind, field};
 use crate::value::Value;
 use crate::vm::{Args, PyResult, Vm};
 use gc_api::Heap;
@@ -418,7 +418,23 @@ fn replace<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 /// Char-indexed bounds `[start, end)` from optional args `i`, `i+1`, as
 /// byte offsets into `s`.
 fn bounds<H: Heap>(vm: &mut Vm<H>, a: Args, i: usize, s: &str) -> PyResult<(usize, usize)> {
-    let n = s.chars().count() as i64;
+    let n = s.chars().count();
+    let (start, end) = char_range(vm, a, i, n)?.unwrap_or((n, n));
+    let ascii = s.is_ascii();
+    Ok((byte_at(s, ascii, start), byte_at(s, ascii, end)))
+}
+
+/// The `[start:end]` char range given by argument slots `i` and `i + 1`
+/// (absent or None: the whole string) over `n` chars, clamped as slices
+/// are, `end >= start`; None when `start` is past the end (where CPython
+/// finds nothing, not even an empty string). May run `__index__`.
+fn char_range<H: Heap>(
+    vm: &mut Vm<H>,
+    a: Args,
+    i: usize,
+    n: usize,
+) -> PyResult<Option<(usize, usize)>> {
+    let n = n as i64;
     let get = |vm: &mut Vm<H>, k: usize, d: i64| -> PyResult<i64> {
         if a.n > k && !vm.arg(a, k).is_none() {
             Ok(vm.index_value(vm.arg(a, k))?.unwrap_or(d))
@@ -427,10 +443,22 @@ fn bounds<H: Heap>(vm: &mut Vm<H>, a: Args, i: usize, s: &str) -> PyResult<(usiz
         }
     };
     let norm = |x: i64| -> i64 { if x < 0 { (x + n).max(0) } else { x.min(n) } };
-    let start = norm(get(vm, i, 0)?);
+    let raw_start = get(vm, i, 0)?;
+    let start = norm(raw_start);
     let end = norm(get(vm, i + 1, n)?);
-    let byte = |c: i64| -> usize { s.char_indices().nth(c as usize).map_or(s.len(), |(b, _)| b) };
-    Ok((byte(start), byte(end.max(start))))
+    if raw_start > n {
+        return Ok(None);
+    }
+    Ok(Some((start as usize, end.max(start) as usize)))
+}
+
+/// The byte offset of char `c` in `s` (the same number when `s` is ASCII).
+fn byte_at(s: &str, ascii: bool, c: usize) -> usize {
+    if ascii {
+        c.min(s.len())
+    } else {
+        s.char_indices().nth(c).map_or(s.len(), |(b, _)| b)
+    }
 }
 
 fn affix<H: Heap>(vm: &mut Vm<H>, a: Args, name: &str, prefix: bool) -> PyResult {
@@ -492,9 +520,18 @@ fn remove_affix<H: Heap>(vm: &mut Vm<H>, a: Args, name: &str, prefix: bool) -> P
 
 fn find_impl<H: Heap>(vm: &mut Vm<H>, a: Args, name: &str, rev: bool) -> PyResult<i64> {
     vm.check_args(a, name, 2, 4)?;
-    let s = this(vm, a);
     let sub = s_arg(vm, a, 1, name)?;
-    let (lo, hi) = bounds(vm, a, 2, &s)?;
+    let o = vm.arg(a, 0).as_obj();
+    let Some((start, end)) = char_range(vm, a, 2, object::word(o, field::STR_CHARS))? else {
+        return Ok(-1);
+    };
+    // Nothing allocates from here on: the string is searched in place,
+    // and only the chars between `start` and a match are counted.
+    let o = vm.arg(a, 0).as_obj();
+    let s = object::str_of(o);
+    let ascii = object::word(o, field::STR_CHARS) == s.len();
+    let lo = byte_at(s, ascii, start);
+    let hi = lo + byte_at(&s[lo..], ascii, end - start);
     let hay = &s[lo..hi];
     let pos = if rev {
         hay.rfind(sub.as_str())
@@ -502,7 +539,8 @@ fn find_impl<H: Heap>(vm: &mut Vm<H>, a: Args, name: &str, rev: bool) -> PyResul
         hay.find(sub.as_str())
     };
     Ok(match pos {
-        Some(b) => s[..lo + b].chars().count() as i64,
+        Some(b) if ascii => (lo + b) as i64,
+        Some(b) => (start + hay[..b].chars().count()) as i64,
         None => -1,
     })
 }
