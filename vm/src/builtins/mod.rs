@@ -253,6 +253,35 @@ impl<H: Heap> Vm<H> {
         self.def_class_attr(t, name, p);
     }
 
+    /// A new class `module.name(base)` whose methods are the native
+    /// `methods`: how a native module's classes start.
+    pub fn new_native_class(
+        &mut self,
+        name: &str,
+        base: Value,
+        module: &str,
+        methods: &[(&'static str, NativeFn<H>)],
+    ) -> PyResult {
+        let cls = self.make_class(name, &[base], Value::NULL, module)?;
+        // Classes are immortal and never move: `cls` stays valid; its dict
+        // is re-read after each definition (which allocates).
+        for &(n, f) in methods {
+            let d = object::get(cls.as_obj(), field::CLS_DICT);
+            self.def_fn(d, n, f);
+        }
+        Ok(cls)
+    }
+
+    /// Sets attribute `name` of class `cls` (immortal) to `v`.
+    pub fn set_class_attr(&mut self, cls: Value, name: &str, v: Value) -> PyResult<()> {
+        let vs = self.push(v);
+        let k = self.sym_str(name);
+        let d = object::get(cls.as_obj(), field::CLS_DICT);
+        self.dict_set_item(d, k, self.st(vs))?;
+        self.truncate(vs);
+        Ok(())
+    }
+
     /// Adds a property with native getter `get(self)` and setter
     /// `set(self, value)` to builtin class `t` (e.g.
     /// `BaseException.__traceback__`).

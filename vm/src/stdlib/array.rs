@@ -99,20 +99,20 @@ pub(crate) fn init<H: Heap>(vm: &mut Vm<H>, _name: &str, ms: usize) -> PyResult<
         ("__sizeof__", array_sizeof::<H>),
     ];
     let object = vm.class(T_OBJECT);
-    let cls = new_class(vm, "array", object, methods)?;
+    let cls = vm.new_native_class("array", object, "array", methods)?;
     let cs = vm.push(cls);
-    set_class_attr(vm, cs, "__hash__", Value::NONE)?;
+    vm.set_class_attr(vm.st(cs), "__hash__", Value::NONE)?;
     let doc = vm.new_str(CLASS_DOC)?;
-    set_class_attr(vm, cs, "__doc__", doc)?;
+    vm.set_class_attr(vm.st(cs), "__doc__", doc)?;
     for (name, f) in [
         ("typecode", array_typecode::<H> as NativeFn<H>),
         ("itemsize", array_itemsize::<H>),
     ] {
         let p = vm.new_native_property(name, f)?;
-        set_class_attr(vm, cs, name, p)?;
+        vm.set_class_attr(vm.st(cs), name, p)?;
     }
     let ic = iter::new_iterator_class(vm)?;
-    set_class_attr(vm, cs, ITER_CLS, ic)?;
+    vm.set_class_attr(vm.st(cs), ITER_CLS, ic)?;
     vm.module_set(vm.st(ms), "array", vm.st(cs))?;
     vm.module_set(vm.st(ms), "ArrayType", vm.st(cs))?;
     let tc = vm.new_str(TYPECODES)?;
@@ -130,32 +130,6 @@ pub(crate) fn exported_buffer<H: Heap>(vm: &Vm<H>, v: Value) -> Option<Value> {
 }
 
 // ------------------------------------------------ helpers shared by the methods
-
-/// A new class `name(base)` of module `array` with native methods.
-fn new_class<H: Heap>(
-    vm: &mut Vm<H>,
-    name: &str,
-    base: Value,
-    methods: &[(&'static str, NativeFn<H>)],
-) -> PyResult {
-    let cls = vm.make_class(name, &[base], Value::NULL, "array")?;
-    // Classes are immortal and never move: `cls` stays valid.
-    for &(n, f) in methods {
-        let d = object::get(cls.as_obj(), field::CLS_DICT);
-        vm.def_fn(d, n, f);
-    }
-    Ok(cls)
-}
-
-/// Sets `cls.name = v` (class rooted at `cs`).
-fn set_class_attr<H: Heap>(vm: &mut Vm<H>, cs: usize, name: &str, v: Value) -> PyResult<()> {
-    let vs = vm.push(v);
-    let k = vm.sym_str(name);
-    let d = object::get(vm.st(cs).as_obj(), field::CLS_DICT);
-    vm.dict_set_item(d, k, vm.st(vs))?;
-    vm.truncate(vs);
-    Ok(())
-}
 
 /// Checks a method's arguments, `self` not counted: `min..=max` more
 /// positionals and no keywords (messages name the method `name`).

@@ -120,7 +120,7 @@ pub(crate) fn init<H: Heap>(vm: &mut Vm<H>, _name: &str, ms: usize) -> PyResult<
         ("__iter__", reader_iter::<H>),
         ("__next__", reader_next::<H>),
     ];
-    let reader = new_class(vm, "reader", reader_methods)?;
+    let reader = vm.new_native_class("reader", vm.class(T_OBJECT), "_csv", reader_methods)?;
     let rs = vm.push(reader);
     add_property(vm, rs, "dialect", reader_dialect::<H>)?;
     add_property(vm, rs, "line_num", reader_line_num::<H>)?;
@@ -130,7 +130,7 @@ pub(crate) fn init<H: Heap>(vm: &mut Vm<H>, _name: &str, ms: usize) -> PyResult<
         ("writerow", writer_writerow::<H>),
         ("writerows", writer_writerows::<H>),
     ];
-    let writer = new_class(vm, "writer", writer_methods)?;
+    let writer = vm.new_native_class("writer", vm.class(T_OBJECT), "_csv", writer_methods)?;
     let wss = vm.push(writer);
     add_property(vm, wss, "dialect", writer_dialect::<H>)?;
     vm.module_set(vm.st(ms), "Writer", vm.st(wss))?;
@@ -166,23 +166,6 @@ pub(crate) fn init<H: Heap>(vm: &mut Vm<H>, _name: &str, ms: usize) -> PyResult<
 }
 
 // ------------------------------------------------------------ helpers
-
-/// A new class `_csv.name(object)` with native methods.
-fn new_class<H: Heap>(
-    vm: &mut Vm<H>,
-    name: &str,
-    methods: &[(&'static str, NativeFn<H>)],
-) -> PyResult {
-    let object = vm.class(T_OBJECT);
-    let cls = vm.make_class(name, &[object], Value::NULL, "_csv")?;
-    let cs = vm.push(cls);
-    for &(n, f) in methods {
-        let d = object::get(vm.st(cs).as_obj(), field::CLS_DICT);
-        vm.def_fn(d, n, f);
-    }
-    vm.truncate(cs);
-    Ok(cls)
-}
 
 /// Adds read-only property `name` computed by `f(self)` to the class at `cs`.
 fn add_property<H: Heap>(
@@ -335,7 +318,7 @@ fn make_dialect_class<H: Heap>(vm: &mut Vm<H>, ms: usize) -> PyResult {
         ("__init__", dialect_init::<H>),
         ("__reduce_ex__", dialect_reduce_ex::<H>),
     ];
-    let cls = new_class(vm, "Dialect", methods)?;
+    let cls = vm.new_native_class("Dialect", vm.class(T_OBJECT), "_csv", methods)?;
     let cs = vm.push(cls);
     let get = vm.register("dialect parameter", dialect_get::<H>);
     let set = vm.register("dialect parameter", dialect_set::<H>);

@@ -198,8 +198,8 @@ pub(crate) fn init<H: Heap>(vm: &mut Vm<H>, _name: &str, ms: usize) -> PyResult<
     let object = vm.class(T_OBJECT);
     let sc = vm.make_class("SRE_Scanner", &[object], Value::NULL, "_sre")?;
     vm.push(sc);
-    set_class_attr(vm, vm.st(ps), "_Match", vm.st(ps + 1))?;
-    set_class_attr(vm, vm.st(ps), "_Scanner", vm.st(ps + 2))?;
+    vm.set_class_attr(vm.st(ps), "_Match", vm.st(ps + 1))?;
+    vm.set_class_attr(vm.st(ps), "_Scanner", vm.st(ps + 2))?;
 
     let pat_methods: &[(&'static str, NativeFn<H>)] = &[
         ("match", |vm, a| pattern_match(vm, a, "match", Mode::Match)),
@@ -274,7 +274,7 @@ pub(crate) fn init<H: Heap>(vm: &mut Vm<H>, _name: &str, ms: usize) -> PyResult<
     let glue = vm.import_module("_sre_glue")?;
     let sym = sym(vm, n::PATTERN_HASH);
     let h = vm.getattr(glue, sym)?;
-    set_class_attr(vm, vm.st(ps), "__hash__", h)?;
+    vm.set_class_attr(vm.st(ps), "__hash__", h)?;
 
     // `compile` is a builtin bound to the Pattern class (it receives the
     // class as its first argument), so it needs no module lookup.
@@ -282,16 +282,6 @@ pub(crate) fn init<H: Heap>(vm: &mut Vm<H>, _name: &str, ms: usize) -> PyResult<
     let b = vm.new_builtin(idx, vm.st(ps))?;
     vm.module_set(vm.st(ms), "compile", b)?;
     vm.truncate(ps);
-    Ok(())
-}
-
-fn set_class_attr<H: Heap>(vm: &mut Vm<H>, cls: Value, name: &str, v: Value) -> PyResult<()> {
-    let mark = vm.push(cls);
-    vm.push(v);
-    let k = vm.sym_str(name);
-    let d = object::get(vm.st(mark).as_obj(), field::CLS_DICT);
-    vm.dict_set_item(d, k, vm.st(mark + 1))?;
-    vm.truncate(mark);
     Ok(())
 }
 
@@ -303,7 +293,7 @@ fn def_property<H: Heap>(
 ) -> PyResult<()> {
     let cs = vm.push(cls);
     let p = vm.new_native_property(name, f)?;
-    set_class_attr(vm, vm.st(cs), name, p)?;
+    vm.set_class_attr(vm.st(cs), name, p)?;
     vm.truncate(cs);
     Ok(())
 }

@@ -4,7 +4,7 @@
 //! exhausted.
 
 use super::store::{item_value, store_of};
-use super::{ITER_CLS, margs, new_class, this};
+use super::{ITER_CLS, margs, this};
 use crate::builtins::*;
 use crate::object::{self, Kind};
 use crate::value::Value;
@@ -23,7 +23,7 @@ pub(super) fn new_iterator_class<H: Heap>(vm: &mut Vm<H>) -> PyResult {
     let methods: &[(&'static str, NativeFn<H>)] =
         &[("__next__", iter_next::<H>), ("__iter__", iter_self::<H>)];
     let object = vm.class(T_OBJECT);
-    new_class(vm, "arrayiterator", object, methods)
+    vm.new_native_class("arrayiterator", object, "array", methods)
 }
 
 /// `iter(a)`: an instance of the iterator class the array class names.

@@ -2,7 +2,7 @@
 //! any `class D(dict)` does) whose `__missing__` calls `default_factory`;
 //! the VM's subscript calls `__missing__`.
 
-use super::{class_getitem, is_dict, margs, new_class, set_class_attr};
+use super::{class_getitem, is_dict, margs};
 use crate::builtins::*;
 use crate::object::{self, Kind};
 use crate::value::Value;
@@ -26,9 +26,9 @@ pub(super) fn init_defaultdict<H: Heap>(vm: &mut Vm<H>, ms: usize) -> PyResult<(
         ("__ror__", |vm, a| dd_or(vm, a, true)),
         ("__ior__", dd_ior::<H>),
     ];
-    let cls = new_class(vm, "defaultdict", dict, "collections", methods)?;
+    let cls = vm.new_native_class("defaultdict", dict, "collections", methods)?;
     let cs = vm.push(cls);
-    set_class_attr(vm, cs, FACTORY_ATTR, Value::NONE)?;
+    vm.set_class_attr(vm.st(cs), FACTORY_ATTR, Value::NONE)?;
     vm.def_native_classmethod(vm.st(cs), "__class_getitem__", class_getitem::<H>)?;
     let doc = vm.new_str(
         "defaultdict(default_factory=None, /, [...]) --> dict with default factory\n\n\
@@ -38,7 +38,7 @@ pub(super) fn init_defaultdict<H: Heap>(vm: &mut Vm<H>, ms: usize) -> PyResult<(
          All remaining arguments are treated the same as if they were\n\
          passed to the dict constructor, including keyword arguments.\n",
     )?;
-    set_class_attr(vm, cs, "__doc__", doc)?;
+    vm.set_class_attr(vm.st(cs), "__doc__", doc)?;
     vm.module_set(vm.st(ms), "defaultdict", vm.st(cs))?;
     vm.truncate(cs);
     Ok(())

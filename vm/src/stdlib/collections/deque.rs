@@ -8,7 +8,7 @@ use super::ring::{
     new_ring, push_item, ring, ring_cap, ring_get, ring_len, ring_maxlen, ring_opt, ring_set,
     ring_state, rotate_right, take_end,
 };
-use super::{class_getitem, margs, new_class, set_class_attr};
+use super::{class_getitem, margs};
 use crate::builtins::*;
 use crate::bytecode::CmpOp;
 use crate::object::{self, Kind, field};
@@ -85,20 +85,20 @@ pub(super) fn init_deque<H: Heap>(vm: &mut Vm<H>, ms: usize) -> PyResult<()> {
         ("__repr__", deque_repr::<H>),
         ("__reduce__", deque_reduce::<H>),
     ];
-    let cls = new_class(vm, "deque", object, "collections", methods)?;
+    let cls = vm.new_native_class("deque", object, "collections", methods)?;
     let cs = vm.push(cls);
-    set_class_attr(vm, cs, "__hash__", Value::NONE)?;
+    vm.set_class_attr(vm.st(cs), "__hash__", Value::NONE)?;
     let p = vm.new_native_property("maxlen", deque_maxlen::<H>)?;
     let ps = vm.push(p);
     let pdoc = vm.new_str("maximum size of a deque or None if unbounded")?;
     vm.store(vm.st(ps).as_obj(), field::PROP_DOC, pdoc);
-    set_class_attr(vm, cs, "maxlen", vm.st(ps))?;
+    vm.set_class_attr(vm.st(cs), "maxlen", vm.st(ps))?;
     vm.def_native_classmethod(vm.st(cs), "__class_getitem__", class_getitem::<H>)?;
     let doc = vm.new_str(
         "deque([iterable[, maxlen]]) --> deque object\n\n\
          A list-like sequence optimized for data accesses near its endpoints.",
     )?;
-    set_class_attr(vm, cs, "__doc__", doc)?;
+    vm.set_class_attr(vm.st(cs), "__doc__", doc)?;
     vm.module_set(vm.st(ms), "deque", vm.st(cs))?;
     init_iterator_classes(vm, ms, cs)?;
     vm.truncate(cs);

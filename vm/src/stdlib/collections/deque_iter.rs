@@ -3,8 +3,8 @@
 //! deque, position and the deque's mutation count when it started.
 
 use super::deque::{FWD_ITER_CLS, REV_ITER_CLS, is_deque, mutated};
+use super::margs;
 use super::ring::{hdr, ring, ring_get, ring_len, ring_opt, ring_state};
-use super::{margs, new_class, set_class_attr};
 use crate::builtins::*;
 use crate::object::{self, Kind};
 use crate::value::Value;
@@ -41,9 +41,9 @@ pub(super) fn init_iterator_classes<H: Heap>(vm: &mut Vm<H>, ms: usize, cs: usiz
             ]
         };
         let object = vm.class(T_OBJECT);
-        let ic = new_class(vm, name, object, "_collections", iter_methods)?;
+        let ic = vm.new_native_class(name, object, "_collections", iter_methods)?;
         let ics = vm.push(ic);
-        set_class_attr(vm, cs, name, ic)?;
+        vm.set_class_attr(vm.st(cs), name, ic)?;
         vm.module_set(vm.st(ms), name, vm.st(ics))?;
         vm.truncate(ics);
     }

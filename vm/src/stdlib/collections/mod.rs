@@ -26,9 +26,9 @@ use ring::RING_ATTR;
 use tuplegetter::{tuple_item, tuplegetter};
 
 use crate::builtins::*;
-use crate::object::{self, Kind, field};
+use crate::object::{self, Kind};
 use crate::value::Value;
-use crate::vm::{Args, NativeFn, PyResult, Vm};
+use crate::vm::{Args, PyResult, Vm};
 use gc_api::Heap;
 
 /// The module names this file provides.
@@ -73,34 +73,6 @@ pub(crate) fn init<H: Heap>(vm: &mut Vm<H>, _name: &str, ms: usize) -> PyResult<
 }
 
 // ------------------------------------------------ helpers shared by the classes
-
-/// A new class `name(base)` of module `module` with native methods.
-fn new_class<H: Heap>(
-    vm: &mut Vm<H>,
-    name: &str,
-    base: Value,
-    module: &str,
-    methods: &[(&'static str, NativeFn<H>)],
-) -> PyResult {
-    let cls = vm.make_class(name, &[base], Value::NULL, module)?;
-    let cs = vm.push(cls);
-    for &(n, f) in methods {
-        let d = object::get(vm.st(cs).as_obj(), field::CLS_DICT);
-        vm.def_fn(d, n, f);
-    }
-    vm.truncate(cs);
-    Ok(cls)
-}
-
-/// Sets `cls.name = v` (class rooted at `cs`).
-fn set_class_attr<H: Heap>(vm: &mut Vm<H>, cs: usize, name: &str, v: Value) -> PyResult<()> {
-    let vs = vm.push(v);
-    let k = vm.sym_str(name);
-    let d = object::get(vm.st(cs).as_obj(), field::CLS_DICT);
-    vm.dict_set_item(d, k, vm.st(vs))?;
-    vm.truncate(vs);
-    Ok(())
-}
 
 /// `cls[item]`: a `types.GenericAlias`.
 fn class_getitem<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
