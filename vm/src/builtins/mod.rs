@@ -143,6 +143,46 @@ pub const CLS_BUILTIN_LAYOUT: usize = 2;
 /// Shift of the constructor native index inside the class flags word.
 pub const CLS_CTOR_SHIFT: u32 = 8;
 
+/// The special methods that fill a type slot in CPython: called on a
+/// foreign `self`, their wrapper descriptors word the TypeError their own way.
+const SLOT_METHODS: &[&str] = &[
+    "__call__",
+    "__next__",
+    "__iter__",
+    "__init__",
+    "__repr__",
+    "__str__",
+    "__hash__",
+    "__len__",
+    "__getitem__",
+    "__setitem__",
+    "__delitem__",
+    "__contains__",
+    "__eq__",
+    "__ne__",
+    "__lt__",
+    "__le__",
+    "__gt__",
+    "__ge__",
+    "__add__",
+    "__radd__",
+    "__iadd__",
+    "__mul__",
+    "__rmul__",
+    "__imul__",
+    "__bool__",
+    "__get__",
+    "__set__",
+    "__delete__",
+    "__getattribute__",
+    "__setattr__",
+    "__delattr__",
+    "__del__",
+    "__or__",
+    "__ror__",
+    "__ior__",
+];
+
 impl<H: Heap> Vm<H> {
     /// Registers a native; returns its index.
     pub fn register(&mut self, name: &'static str, f: NativeFn<H>) -> usize {
@@ -280,6 +320,38 @@ impl<H: Heap> Vm<H> {
         self.dict_set_item(d, k, self.st(vs))?;
         self.truncate(vs);
         Ok(())
+    }
+
+    /// The hidden state a native class keeps on its instance `v` under
+    /// attribute `attr`, if `v` is an instance that has it: how native
+    /// classes built with `new_native_class` find their Rust-side data.
+    pub fn native_state(&mut self, v: Value, attr: &str) -> Option<Value> {
+        if !(v.is_obj() && object::kind(v.as_obj()) == Kind::Instance) {
+            return None;
+        }
+        let sym = self.intern(attr);
+        self.inst_get(v.as_obj(), sym)
+    }
+
+    /// [`Vm::native_state`] when the state is a `Kind` object (an
+    /// `Array`, a `Tuple`, ...).
+    pub fn native_state_of_kind(&mut self, v: Value, attr: &str, kind: Kind) -> Option<Value> {
+        self.native_state(v, attr)
+            .filter(|s| s.is_obj() && object::kind(s.as_obj()) == kind)
+    }
+
+    /// CPython's TypeError for method `method` of native class `class`
+    /// (`"module.Name"`) called on `v`, which is not one of its instances.
+    /// CPython words it differently for the methods that fill a type slot
+    /// (its wrapper descriptors) and for the plain methods.
+    pub fn descriptor_error(&mut self, method: &str, class: &str, v: Value) -> crate::vm::Exc {
+        let got = self.type_name(v);
+        let msg = if SLOT_METHODS.contains(&method) {
+            format!("descriptor '{method}' requires a '{class}' object but received a '{got}'")
+        } else {
+            format!("descriptor '{method}' for '{class}' objects doesn't apply to a '{got}' object")
+        };
+        self.type_error(&msg)
     }
 
     /// Adds a property with native getter `get(self)` and setter
@@ -479,6 +551,27 @@ impl<H: Heap> Vm<H> {
             return Err(self.type_error(&msg));
         }
         self.check_count(a, name, min, max)
+    }
+
+    /// Checks a method's arguments, `self` (slot `a.base`) not counted:
+    /// `min..=max` more positionals and no keywords, with the messages
+    /// naming the method `name`.
+    pub fn check_method_args(
+        &mut self,
+        a: Args,
+        name: &str,
+        min: usize,
+        max: usize,
+    ) -> PyResult<()> {
+        if a.n > min && a.n <= max + 1 && self.nkw(a) == 0 {
+            return Ok(());
+        }
+        let rest = Args {
+            base: a.base + 1,
+            n: a.n.saturating_sub(1),
+            kw: a.kw,
+        };
+        self.check_args(rest, name, min, max)
     }
 
     /// Checks the positional count only.

@@ -131,20 +131,6 @@ pub(crate) fn exported_buffer<H: Heap>(vm: &Vm<H>, v: Value) -> Option<Value> {
 
 // ------------------------------------------------ helpers shared by the methods
 
-/// Checks a method's arguments, `self` not counted: `min..=max` more
-/// positionals and no keywords (messages name the method `name`).
-fn margs<H: Heap>(vm: &mut Vm<H>, a: Args, name: &str, min: usize, max: usize) -> PyResult<()> {
-    if a.n > min && a.n <= max + 1 && vm.nkw(a) == 0 {
-        return Ok(());
-    }
-    let rest = Args {
-        base: a.base + 1,
-        n: a.n.saturating_sub(1),
-        kw: a.kw,
-    };
-    vm.check_args(rest, name, min, max)
-}
-
 /// The storage of `self` (stack slot `a.base`), or CPython's error for a
 /// method called on something that is not an array.
 fn this<H: Heap>(vm: &mut Vm<H>, a: Args, name: &str) -> PyResult<store::Store> {
@@ -152,11 +138,7 @@ fn this<H: Heap>(vm: &mut Vm<H>, a: Args, name: &str) -> PyResult<store::Store> 
     if let Some(s) = store_of(vm, v) {
         return Ok(s);
     }
-    let msg = format!(
-        "descriptor '{name}' for 'array.array' objects doesn't apply to a '{}' object",
-        vm.type_name(v)
-    );
-    Err(vm.type_error(&msg))
+    Err(vm.descriptor_error(name, "array.array", v))
 }
 
 /// Is `cls` `array` or a subclass of it?

@@ -224,12 +224,8 @@ fn str_value<'a, H: Heap>(v: Value) -> Option<&'a str> {
 
 /// The hidden array attribute `attr` of instance `v`, if it has one.
 fn hidden_array<H: Heap>(vm: &mut Vm<H>, v: Value, attr: &str) -> Option<ObjectRef> {
-    if !(v.is_obj() && object::kind(v.as_obj()) == Kind::Instance) {
-        return None;
-    }
-    let sym = vm.intern(attr);
-    let s = vm.inst_get(v.as_obj(), sym)?;
-    (s.is_obj() && object::kind(s.as_obj()) == Kind::Array).then(|| s.as_obj())
+    vm.native_state_of_kind(v, attr, Kind::Array)
+        .map(|s| s.as_obj())
 }
 
 /// The state array of the reader or writer at slot `s` (`what` names the
@@ -364,14 +360,7 @@ fn dialect_get<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     let i = vm.arg(a, 0).as_int() as usize;
     match dialect_params(vm, vm.arg(a, 1)) {
         Some(p) => Ok(object::array_get(p, i)),
-        None => {
-            let msg = format!(
-                "descriptor '{}' for '_csv.Dialect' objects doesn't apply to a '{}' object",
-                PARAMS[i],
-                vm.type_name(vm.arg(a, 1))
-            );
-            Err(vm.type_error(&msg))
-        }
+        None => Err(vm.descriptor_error(PARAMS[i], "_csv.Dialect", vm.arg(a, 1))),
     }
 }
 

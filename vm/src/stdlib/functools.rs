@@ -196,18 +196,10 @@ fn flattenable<H: Heap>(vm: &mut Vm<H>, v: Value) -> Option<Value> {
 
 /// The `(func, args, keywords)` tuple of partial `slf`.
 fn partial_state<H: Heap>(vm: &mut Vm<H>, slf: Value, method: &str) -> PyResult<Value> {
-    let sym = vm.intern(PARTIAL_STATE);
-    if slf.is_obj()
-        && object::kind(slf.as_obj()) == Kind::Instance
-        && let Some(s) = vm.inst_get(slf.as_obj(), sym)
-    {
-        return Ok(s);
+    match vm.native_state(slf, PARTIAL_STATE) {
+        Some(s) => Ok(s),
+        None => Err(vm.descriptor_error(method, "functools.partial", slf)),
     }
-    let msg = format!(
-        "descriptor '{method}' for 'functools.partial' objects doesn't apply to a '{}' object",
-        vm.type_name(slf)
-    );
-    Err(vm.type_error(&msg))
 }
 
 /// `partial.__new__(cls, func, /, *args, **keywords)`: a nested partial's
@@ -757,18 +749,10 @@ mod lru {
 
     /// The state list of wrapper `slf`.
     fn state_of<H: Heap>(vm: &mut Vm<H>, slf: Value, method: &str) -> PyResult<Value> {
-        let sym = vm.intern(STATE);
-        if slf.is_obj()
-            && object::kind(slf.as_obj()) == Kind::Instance
-            && let Some(s) = vm.inst_get(slf.as_obj(), sym)
-        {
-            return Ok(s);
+        match vm.native_state(slf, STATE) {
+            Some(s) => Ok(s),
+            None => Err(vm.descriptor_error(method, "functools._lru_cache_wrapper", slf)),
         }
-        let msg = format!(
-            "descriptor '{method}' for 'functools._lru_cache_wrapper' objects doesn't apply to a '{}' object",
-            vm.type_name(slf)
-        );
-        Err(vm.type_error(&msg))
     }
 
     /// Adds one to counter `i` of the state list.

@@ -550,18 +550,10 @@ fn state_of<H: Heap>(
     cls_name: &str,
     method: &str,
 ) -> PyResult<Value> {
-    let sym = vm.intern(attr);
-    if slf.is_obj()
-        && object::kind(slf.as_obj()) == Kind::Instance
-        && let Some(s) = vm.inst_get(slf.as_obj(), sym)
-    {
-        return Ok(s);
+    match vm.native_state(slf, attr) {
+        Some(s) => Ok(s),
+        None => Err(vm.descriptor_error(method, &format!("operator.{cls_name}"), slf)),
     }
-    let msg = format!(
-        "descriptor '{method}' for 'operator.{cls_name}' objects doesn't apply to a '{}' object",
-        vm.type_name(slf)
-    );
-    Err(vm.type_error(&msg))
 }
 
 /// Creates an instance of class `arg 0` of a `__new__` call with `state` in

@@ -70,11 +70,7 @@ fn words<'a>(state: ObjectRef) -> &'a mut [u32] {
 fn state_of<H: Heap>(vm: &mut Vm<H>, slf_slot: usize, name: &str) -> PyResult<ObjectRef> {
     let slf = vm.st(slf_slot);
     if !(slf.is_obj() && object::kind(slf.as_obj()) == Kind::Instance) {
-        let msg = format!(
-            "descriptor '{name}' for '_random.Random' objects doesn't apply to a '{}' object",
-            vm.type_name(slf)
-        );
-        return Err(vm.type_error(&msg));
+        return Err(vm.descriptor_error(name, "_random.Random", slf));
     }
     let sym = vm.intern(STATE_ATTR);
     let slf = vm.st(slf_slot);

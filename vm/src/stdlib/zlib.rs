@@ -796,11 +796,7 @@ fn self_stream<H: Heap>(vm: &mut Vm<H>, a: Args, method: &str, dir: Dir) -> PyRe
     } else {
         "Decompress"
     };
-    let msg = format!(
-        "descriptor '{method}' for 'zlib.{cls}' objects doesn't apply to a '{}' object",
-        vm.type_name(slf)
-    );
-    Err(vm.type_error(&msg))
+    Err(vm.descriptor_error(method, &format!("zlib.{cls}"), slf))
 }
 
 /// A new instance of `cls` owning stream `s`.

@@ -3,7 +3,7 @@
 //! `remove`), and the rich comparisons of two arrays.
 
 use super::store::{Item, item_value, store_of};
-use super::{margs, this};
+use super::this;
 use crate::bytecode::CmpOp;
 use crate::num;
 use crate::object::{self, Kind};
@@ -119,7 +119,7 @@ pub(super) fn find<H: Heap>(
 }
 
 pub(super) fn array_contains<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    margs(vm, a, "__contains__", 1, 1)?;
+    vm.check_method_args(a, "__contains__", 1, 1)?;
     this(vm, a, "__contains__")?;
     let found = find(vm, a.base, a.base + 1, 0, usize::MAX)?;
     Ok(Value::bool(found.is_some()))
@@ -128,7 +128,7 @@ pub(super) fn array_contains<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 /// `a <op> b`: element-wise, as sequences; NotImplemented unless both
 /// are arrays.
 pub(super) fn array_compare<H: Heap>(vm: &mut Vm<H>, a: Args, op: CmpOp) -> PyResult {
-    margs(vm, a, "comparison", 1, 1)?;
+    vm.check_method_args(a, "comparison", 1, 1)?;
     let x = this(vm, a, "comparison")?;
     let Some(y) = store_of(vm, vm.arg(a, 1)) else {
         return Ok(Value::NOT_IMPLEMENTED);

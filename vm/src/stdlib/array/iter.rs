@@ -4,7 +4,7 @@
 //! exhausted.
 
 use super::store::{item_value, store_of};
-use super::{ITER_CLS, margs, this};
+use super::{ITER_CLS, this};
 use crate::builtins::*;
 use crate::object::{self, Kind};
 use crate::value::Value;
@@ -28,7 +28,7 @@ pub(super) fn new_iterator_class<H: Heap>(vm: &mut Vm<H>) -> PyResult {
 
 /// `iter(a)`: an instance of the iterator class the array class names.
 pub(super) fn array_iter<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    margs(vm, a, "__iter__", 0, 0)?;
+    vm.check_method_args(a, "__iter__", 0, 0)?;
     this(vm, a, "__iter__")?;
     let sym = vm.intern(ITER_CLS);
     let t = vm.type_of(vm.arg(a, 0));
@@ -52,27 +52,16 @@ pub(super) fn array_iter<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 /// The state array of the iterator at stack slot `its`.
 fn iter_state<H: Heap>(vm: &mut Vm<H>, its: usize) -> PyResult<ObjectRef> {
     let it = vm.st(its);
-    let sym = vm.intern(ITER_ATTR);
-    if it.is_obj()
-        && object::kind(it.as_obj()) == Kind::Instance
-        && let Some(s) = vm.inst_get(it.as_obj(), sym)
-        && s.is_obj()
-        && object::kind(s.as_obj()) == Kind::Array
-        && object::array_len(s.as_obj()) == 2
-    {
-        return Ok(s.as_obj());
+    match vm.native_state_of_kind(it, ITER_ATTR, Kind::Array) {
+        Some(s) if object::array_len(s.as_obj()) == 2 => Ok(s.as_obj()),
+        _ => Err(vm.descriptor_error("__next__", "array.arrayiterator", it)),
     }
-    let msg = format!(
-        "descriptor '__next__' for 'array.arrayiterator' objects doesn't apply to a '{}' object",
-        vm.type_name(it)
-    );
-    Err(vm.type_error(&msg))
 }
 
 /// `next(it)`.
 fn iter_next<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     if a.n != 1 || vm.nkw(a) > 0 {
-        margs(vm, a, "__next__", 0, 0)?;
+        vm.check_method_args(a, "__next__", 0, 0)?;
     }
     let st = iter_state(vm, a.base)?;
     let arr = object::array_get(st, IT_ARRAY);
@@ -90,6 +79,6 @@ fn iter_next<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 }
 
 fn iter_self<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    margs(vm, a, "__iter__", 0, 0)?;
+    vm.check_method_args(a, "__iter__", 0, 0)?;
     Ok(vm.arg(a, 0))
 }

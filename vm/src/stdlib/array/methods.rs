@@ -8,7 +8,7 @@ use super::sequence::{in_range, index_error};
 use super::store::{
     Item, STORE_ATTR, Store, append_bytes, convert, encode, item_value, splice, store_of,
 };
-use super::{base_class, margs, new_array, this};
+use super::{base_class, new_array, this};
 use crate::builtins::*;
 use crate::object::{self, Kind, field};
 use crate::value::Value;
@@ -55,7 +55,7 @@ pub(super) fn extend_from_iterable<H: Heap>(vm: &mut Vm<H>, os: usize, src: usiz
 
 /// `a.append(x)`.
 pub(super) fn array_append<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    margs(vm, a, "append", 1, 1)?;
+    vm.check_method_args(a, "append", 1, 1)?;
     let code = this(vm, a, "append")?.code;
     let item = convert(vm, code, vm.arg(a, 1))?;
     let mut packed = Vec::with_capacity(8);
@@ -66,7 +66,7 @@ pub(super) fn array_append<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 
 /// `a.extend(iterable)`.
 pub(super) fn array_extend<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    margs(vm, a, "extend", 1, 1)?;
+    vm.check_method_args(a, "extend", 1, 1)?;
     let s = this(vm, a, "extend")?;
     if let Some(o) = store_of(vm, vm.arg(a, 1)) {
         if o.code != s.code {
@@ -82,7 +82,7 @@ pub(super) fn array_extend<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 
 /// `a.insert(i, x)`.
 pub(super) fn array_insert<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    margs(vm, a, "insert", 2, 2)?;
+    vm.check_method_args(a, "insert", 2, 2)?;
     let code = this(vm, a, "insert")?.code;
     let i = vm.index_int(vm.arg(a, 1))?;
     let item = convert(vm, code, vm.arg(a, 2))?;
@@ -97,7 +97,7 @@ pub(super) fn array_insert<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 
 /// `a.pop([i])`.
 pub(super) fn array_pop<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    margs(vm, a, "pop", 0, 1)?;
+    vm.check_method_args(a, "pop", 0, 1)?;
     this(vm, a, "pop")?;
     let i = if a.n > 1 {
         vm.index_int(vm.arg(a, 1))?
@@ -119,7 +119,7 @@ pub(super) fn array_pop<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 
 /// `a.remove(x)`.
 pub(super) fn array_remove<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    margs(vm, a, "remove", 1, 1)?;
+    vm.check_method_args(a, "remove", 1, 1)?;
     this(vm, a, "remove")?;
     let Some(at) = find(vm, a.base, a.base + 1, 0, usize::MAX)? else {
         return Err(vm.value_error("array.remove(x): x not in array"));
@@ -143,7 +143,7 @@ fn bound<H: Heap>(vm: &mut Vm<H>, v: Value, n: usize) -> PyResult<usize> {
 
 /// `a.index(x[, start[, stop]])`.
 pub(super) fn array_index<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    margs(vm, a, "index", 1, 3)?;
+    vm.check_method_args(a, "index", 1, 3)?;
     let n = this(vm, a, "index")?.len();
     let start = if a.n > 2 {
         bound(vm, vm.arg(a, 2), n)?
@@ -163,7 +163,7 @@ pub(super) fn array_index<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 
 /// `a.count(x)`.
 pub(super) fn array_count<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    margs(vm, a, "count", 1, 1)?;
+    vm.check_method_args(a, "count", 1, 1)?;
     this(vm, a, "count")?;
     let mut count = 0;
     let mut from = 0;
@@ -176,7 +176,7 @@ pub(super) fn array_count<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 
 /// `a.reverse()`.
 pub(super) fn array_reverse<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    margs(vm, a, "reverse", 0, 0)?;
+    vm.check_method_args(a, "reverse", 0, 0)?;
     let s = this(vm, a, "reverse")?;
     let size = s.code.size();
     let b = s.bytes_mut();
@@ -190,7 +190,7 @@ pub(super) fn array_reverse<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 
 /// `a.byteswap()`.
 pub(super) fn array_byteswap<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    margs(vm, a, "byteswap", 0, 0)?;
+    vm.check_method_args(a, "byteswap", 0, 0)?;
     let s = this(vm, a, "byteswap")?;
     for item in s.bytes_mut().chunks_exact_mut(s.code.size()) {
         item.reverse();
@@ -201,7 +201,7 @@ pub(super) fn array_byteswap<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 /// `a.buffer_info()`: (address of the items now, length). The address
 /// changes when a moving collector moves the storage.
 pub(super) fn array_buffer_info<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    margs(vm, a, "buffer_info", 0, 0)?;
+    vm.check_method_args(a, "buffer_info", 0, 0)?;
     let s = this(vm, a, "buffer_info")?;
     let n = Value::int(s.len() as i64);
     let addr = vm.new_int((s.bytes().as_ptr() as usize).into())?;
@@ -210,7 +210,7 @@ pub(super) fn array_buffer_info<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 
 /// `a.tobytes()`.
 pub(super) fn array_tobytes<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    margs(vm, a, "tobytes", 0, 0)?;
+    vm.check_method_args(a, "tobytes", 0, 0)?;
     let data = this(vm, a, "tobytes")?.bytes().to_vec();
     vm.new_bytes_kind(Kind::Bytes, &data)
 }
@@ -231,7 +231,7 @@ fn buffer_arg<H: Heap>(vm: &mut Vm<H>, v: Value) -> PyResult<Vec<u8>> {
 
 /// `a.frombytes(buffer)`.
 pub(super) fn array_frombytes<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    margs(vm, a, "frombytes", 1, 1)?;
+    vm.check_method_args(a, "frombytes", 1, 1)?;
     let size = this(vm, a, "frombytes")?.code.size();
     let data = buffer_arg(vm, vm.arg(a, 1))?;
     if !data.len().is_multiple_of(size) {
@@ -262,14 +262,14 @@ fn to_list<H: Heap>(vm: &mut Vm<H>, slot: usize) -> PyResult {
 
 /// `a.tolist()`.
 pub(super) fn array_tolist<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    margs(vm, a, "tolist", 0, 0)?;
+    vm.check_method_args(a, "tolist", 0, 0)?;
     this(vm, a, "tolist")?;
     to_list(vm, a.base)
 }
 
 /// `a.fromlist(list)`: all items or none.
 pub(super) fn array_fromlist<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    margs(vm, a, "fromlist", 1, 1)?;
+    vm.check_method_args(a, "fromlist", 1, 1)?;
     let code = this(vm, a, "fromlist")?.code;
     let l = Vm::<H>::unbox(vm.arg(a, 1));
     if !(l.is_obj() && object::kind(l.as_obj()) == Kind::List) {
@@ -310,7 +310,7 @@ fn unicode_of<H: Heap>(vm: &mut Vm<H>, s: Store) -> PyResult<String> {
 
 /// `a.tounicode()`.
 pub(super) fn array_tounicode<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    margs(vm, a, "tounicode", 0, 0)?;
+    vm.check_method_args(a, "tounicode", 0, 0)?;
     let s = this(vm, a, "tounicode")?;
     if !s.code.is_unicode() {
         return Err(vm.value_error("tounicode() may only be called on unicode type arrays"));
@@ -321,7 +321,7 @@ pub(super) fn array_tounicode<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 
 /// `a.fromunicode(s)`.
 pub(super) fn array_fromunicode<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    margs(vm, a, "fromunicode", 1, 1)?;
+    vm.check_method_args(a, "fromunicode", 1, 1)?;
     let code = this(vm, a, "fromunicode")?.code;
     let u = Vm::<H>::unbox(vm.arg(a, 1));
     if !(u.is_obj() && object::kind(u.as_obj()) == Kind::Str) {
@@ -341,7 +341,7 @@ pub(super) fn array_fromunicode<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 
 /// `a.tofile(f)`: writes the bytes with `f.write`, in blocks.
 pub(super) fn array_tofile<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    margs(vm, a, "tofile", 1, 1)?;
+    vm.check_method_args(a, "tofile", 1, 1)?;
     let data = this(vm, a, "tofile")?.bytes().to_vec();
     let sym = vm.intern("write");
     for block in data.chunks(FILE_BLOCK) {
@@ -358,7 +358,7 @@ pub(super) fn array_tofile<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 
 /// `a.fromfile(f, n)`: reads `n` items with `f.read`.
 pub(super) fn array_fromfile<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    margs(vm, a, "fromfile", 2, 2)?;
+    vm.check_method_args(a, "fromfile", 2, 2)?;
     let size = this(vm, a, "fromfile")?.code.size();
     let n = vm.index_int(vm.arg(a, 2))?;
     if n < 0 {
@@ -408,7 +408,7 @@ pub(super) fn array_itemsize<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 
 /// `repr(a)`: `array('i', [1, 2])`, `array('u', 'ab')`, `array('d')`.
 pub(super) fn array_repr<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    margs(vm, a, "__repr__", 0, 0)?;
+    vm.check_method_args(a, "__repr__", 0, 0)?;
     let s = this(vm, a, "__repr__")?;
     let t = vm.type_of(vm.arg(a, 0));
     let name = vm.class_name(t);
@@ -428,7 +428,7 @@ pub(super) fn array_repr<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 
 /// `copy.copy(a)`: a new `array` with the same items.
 pub(super) fn array_copy<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    margs(vm, a, "__copy__", 0, 0)?;
+    vm.check_method_args(a, "__copy__", 0, 0)?;
     let s = this(vm, a, "__copy__")?;
     let data = s.bytes().to_vec();
     let cls = base_class(vm, vm.arg(a, 0));
@@ -437,7 +437,7 @@ pub(super) fn array_copy<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 
 /// `copy.deepcopy(a, memo)`: items are numbers, so a copy.
 pub(super) fn array_deepcopy<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    margs(vm, a, "__deepcopy__", 1, 1)?;
+    vm.check_method_args(a, "__deepcopy__", 1, 1)?;
     array_copy(vm, Args { n: 1, ..a })
 }
 
@@ -468,7 +468,7 @@ fn reduce_state<H: Heap>(vm: &mut Vm<H>, slot: usize) -> PyResult {
 /// below protocol 3, else `(_array_reconstructor, (type(a), typecode,
 /// machine format, bytes), state)`.
 pub(super) fn array_reduce_ex<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    margs(vm, a, "__reduce_ex__", 1, 1)?;
+    vm.check_method_args(a, "__reduce_ex__", 1, 1)?;
     let code = this(vm, a, "__reduce_ex__")?.code;
     let protocol = vm.index_int(vm.arg(a, 1))?;
     let mark = vm.push(vm.type_of(vm.arg(a, 0)));
@@ -502,7 +502,7 @@ pub(super) fn array_reduce_ex<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 
 /// `a.__reduce__()`: as in CPython, where only `__reduce_ex__` pickles.
 pub(super) fn array_reduce<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    margs(vm, a, "__reduce__", 0, 0)?;
+    vm.check_method_args(a, "__reduce__", 0, 0)?;
     let t = vm.type_of(vm.arg(a, 0));
     let msg = format!("cannot pickle '{}' object", vm.class_name(t));
     Err(vm.type_error(&msg))
@@ -510,7 +510,7 @@ pub(super) fn array_reduce<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 
 /// `a.__sizeof__()`: CPython's object size plus the allocated items.
 pub(super) fn array_sizeof<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    margs(vm, a, "__sizeof__", 0, 0)?;
+    vm.check_method_args(a, "__sizeof__", 0, 0)?;
     let s = this(vm, a, "__sizeof__")?;
     let cap = object::word(object::get(s.ba, field::BA_BUF).as_obj(), 0);
     Ok(Value::int(64 + cap as i64))

@@ -3,7 +3,7 @@
 //! in-place forms. Slices and results of `+`/`*` are plain `array`s.
 
 use super::store::{append_bytes, convert, encode, item_value, splice, store_of};
-use super::{base_class, margs, new_array, this};
+use super::{base_class, new_array, this};
 use crate::builtins::*;
 use crate::object::{self, Kind};
 use crate::value::Value;
@@ -51,13 +51,13 @@ fn bad_argument<H: Heap>(vm: &mut Vm<H>) -> crate::vm::Exc {
 
 /// `len(a)`.
 pub(super) fn array_len<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    margs(vm, a, "__len__", 0, 0)?;
+    vm.check_method_args(a, "__len__", 0, 0)?;
     Ok(Value::int(this(vm, a, "__len__")?.len() as i64))
 }
 
 /// `a[i]` and `a[slice]` (a slice is a new `array`, never a subclass).
 pub(super) fn array_getitem<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    margs(vm, a, "__getitem__", 1, 1)?;
+    vm.check_method_args(a, "__getitem__", 1, 1)?;
     let s = this(vm, a, "__getitem__")?;
     let key = vm.arg(a, 1);
     if key.is_int() {
@@ -93,7 +93,7 @@ pub(super) fn array_getitem<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 
 /// `a[i] = x` and `a[slice] = array`.
 pub(super) fn array_setitem<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    margs(vm, a, "__setitem__", 2, 2)?;
+    vm.check_method_args(a, "__setitem__", 2, 2)?;
     let s = this(vm, a, "__setitem__")?;
     let key = vm.arg(a, 1);
     if !is_slice(key) {
@@ -175,7 +175,7 @@ fn delete_items<H: Heap>(
 
 /// `del a[i]` and `del a[slice]`.
 pub(super) fn array_delitem<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    margs(vm, a, "__delitem__", 1, 1)?;
+    vm.check_method_args(a, "__delitem__", 1, 1)?;
     let s = this(vm, a, "__delitem__")?;
     let key = vm.arg(a, 1);
     if !is_slice(key) {
@@ -203,7 +203,7 @@ pub(super) fn array_delitem<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 /// `x in a`.
 /// `a + b` (both arrays of one code).
 pub(super) fn array_add<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    margs(vm, a, "__add__", 1, 1)?;
+    vm.check_method_args(a, "__add__", 1, 1)?;
     let x = this(vm, a, "__add__")?;
     let Some(y) = store_of(vm, vm.arg(a, 1)) else {
         let msg = format!(
@@ -222,7 +222,7 @@ pub(super) fn array_add<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 
 /// `a += b`.
 pub(super) fn array_iadd<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    margs(vm, a, "__iadd__", 1, 1)?;
+    vm.check_method_args(a, "__iadd__", 1, 1)?;
     let x = this(vm, a, "__iadd__")?;
     let Some(y) = store_of(vm, vm.arg(a, 1)) else {
         let msg = format!(
@@ -263,7 +263,7 @@ fn repeated<H: Heap>(vm: &mut Vm<H>, data: &[u8], k: usize) -> PyResult<Vec<u8>>
 
 /// `a * n` and `n * a`.
 pub(super) fn array_mul<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    margs(vm, a, "__mul__", 1, 1)?;
+    vm.check_method_args(a, "__mul__", 1, 1)?;
     this(vm, a, "__mul__")?;
     let k = repeat_count(vm, vm.arg(a, 1))?;
     let s = store_of(vm, vm.arg(a, 0)).expect("an array");
@@ -274,7 +274,7 @@ pub(super) fn array_mul<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 
 /// `a *= n`.
 pub(super) fn array_imul<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    margs(vm, a, "__imul__", 1, 1)?;
+    vm.check_method_args(a, "__imul__", 1, 1)?;
     this(vm, a, "__imul__")?;
     let k = repeat_count(vm, vm.arg(a, 1))?;
     let s = store_of(vm, vm.arg(a, 0)).expect("an array");

@@ -2,7 +2,7 @@
 //! any `class D(dict)` does) whose `__missing__` calls `default_factory`;
 //! the VM's subscript calls `__missing__`.
 
-use super::{class_getitem, is_dict, margs};
+use super::{class_getitem, is_dict};
 use crate::builtins::*;
 use crate::object::{self, Kind};
 use crate::value::Value;
@@ -51,11 +51,7 @@ fn boxed_dict<H: Heap>(vm: &mut Vm<H>, v: Value, what: &str) -> PyResult {
     {
         return Ok(d);
     }
-    let msg = format!(
-        "descriptor '{what}' for 'collections.defaultdict' objects doesn't apply to a '{}' object",
-        vm.type_name(v)
-    );
-    Err(vm.type_error(&msg))
+    Err(vm.descriptor_error(what, "collections.defaultdict", v))
 }
 
 /// The `default_factory` of a defaultdict (None when unset).
@@ -98,7 +94,7 @@ fn dd_init<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 /// `__missing__(key)`: `self[key] = default_factory()`, returned; KeyError
 /// without a factory.
 fn dd_missing<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    margs(vm, a, "__missing__", 1, 1)?;
+    vm.check_method_args(a, "__missing__", 1, 1)?;
     boxed_dict(vm, vm.arg(a, 0), "__missing__")?;
     let f = factory(vm, vm.arg(a, 0));
     if f.is_none() {
@@ -115,7 +111,7 @@ fn dd_missing<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 
 /// `defaultdict(<factory repr>, {...})`, under the subclass's name.
 fn dd_repr<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    margs(vm, a, "__repr__", 0, 0)?;
+    vm.check_method_args(a, "__repr__", 0, 0)?;
     let d = boxed_dict(vm, vm.arg(a, 0), "__repr__")?;
     let ds = vm.push(d);
     let f = factory(vm, vm.arg(a, 0));
@@ -143,14 +139,14 @@ fn new_like<H: Heap>(vm: &mut Vm<H>, dd: Value, source: Value) -> PyResult {
 }
 
 fn dd_copy<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    margs(vm, a, "copy", 0, 0)?;
+    vm.check_method_args(a, "copy", 0, 0)?;
     boxed_dict(vm, vm.arg(a, 0), "copy")?;
     new_like(vm, vm.arg(a, 0), vm.arg(a, 0))
 }
 
 /// `(type(dd), (factory,) or (), None, None, iter(dd.items()))`.
 fn dd_reduce<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    margs(vm, a, "__reduce__", 0, 0)?;
+    vm.check_method_args(a, "__reduce__", 0, 0)?;
     boxed_dict(vm, vm.arg(a, 0), "__reduce__")?;
     let mark = vm.rt.sp;
     let t = vm.type_of(vm.arg(a, 0));
@@ -177,7 +173,7 @@ fn dd_reduce<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 /// `dd | other` (`reflected`: `other | dd`): a new defaultdict with dd's
 /// factory holding the left operand's items updated by the right's.
 fn dd_or<H: Heap>(vm: &mut Vm<H>, a: Args, reflected: bool) -> PyResult {
-    margs(vm, a, if reflected { "__ror__" } else { "__or__" }, 1, 1)?;
+    vm.check_method_args(a, if reflected { "__ror__" } else { "__or__" }, 1, 1)?;
     boxed_dict(vm, vm.arg(a, 0), "__or__")?;
     if !is_dict::<H>(vm.arg(a, 1)) {
         return Ok(Value::NOT_IMPLEMENTED);
@@ -198,7 +194,7 @@ fn dd_or<H: Heap>(vm: &mut Vm<H>, a: Args, reflected: bool) -> PyResult {
 
 /// `dd |= other`: `dict.update` semantics, returning dd.
 fn dd_ior<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    margs(vm, a, "__ior__", 1, 1)?;
+    vm.check_method_args(a, "__ior__", 1, 1)?;
     let d = boxed_dict(vm, vm.arg(a, 0), "__ior__")?;
     vm.dict_update(d, vm.arg(a, 1))?;
     Ok(vm.arg(a, 0))

@@ -2,13 +2,13 @@
 //! pickling. The items live in a ring ([`super::ring`]); the iterator
 //! types are in [`super::deque_iter`].
 
+use super::class_getitem;
 use super::deque_iter::{deque_iter, init_iterator_classes};
 use super::ring::{
     MAXLEN, MIN_CAP, RING_ATTR, SHRINK_FROM, attach_ring, bump_state, delete_at, maybe_shrink,
     new_ring, push_item, ring, ring_cap, ring_get, ring_len, ring_maxlen, ring_opt, ring_set,
     ring_state, rotate_right, take_end,
 };
-use super::{class_getitem, margs};
 use crate::builtins::*;
 use crate::bytecode::CmpOp;
 use crate::object::{self, Kind, field};
@@ -253,7 +253,7 @@ fn kwarg_slot<H: Heap>(vm: &Vm<H>, a: Args, name: &str) -> usize {
 
 /// `maxlen` (a read-only property).
 fn deque_maxlen<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    margs(vm, a, "maxlen", 0, 0)?;
+    vm.check_method_args(a, "maxlen", 0, 0)?;
     let r = ring(vm, a.base, "maxlen")?;
     Ok(object::array_get(r, MAXLEN))
 }
@@ -262,7 +262,7 @@ fn deque_maxlen<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 fn deque_push<H: Heap>(vm: &mut Vm<H>, a: Args, what: &str, right: bool) -> PyResult {
     if a.n != 2 || vm.nkw(a) > 0 {
         let m = format!("deque.{what}");
-        margs(vm, a, &m, 1, 1)?;
+        vm.check_method_args(a, &m, 1, 1)?;
     }
     push_item(vm, a.base, a.base + 1, right, what)?;
     Ok(Value::NONE)
@@ -272,7 +272,7 @@ fn deque_push<H: Heap>(vm: &mut Vm<H>, a: Args, what: &str, right: bool) -> PyRe
 fn deque_pop<H: Heap>(vm: &mut Vm<H>, a: Args, what: &str, right: bool) -> PyResult {
     if a.n != 1 || vm.nkw(a) > 0 {
         let m = format!("deque.{what}");
-        margs(vm, a, &m, 0, 0)?;
+        vm.check_method_args(a, &m, 0, 0)?;
     }
     let r = ring(vm, a.base, what)?;
     if ring_len(r) == 0 {
@@ -324,7 +324,7 @@ fn extend<H: Heap>(vm: &mut Vm<H>, ds: usize, src: usize, right: bool, what: &st
 fn deque_extend<H: Heap>(vm: &mut Vm<H>, a: Args, what: &str, right: bool) -> PyResult {
     if a.n != 2 || vm.nkw(a) > 0 {
         let m = format!("deque.{what}");
-        margs(vm, a, &m, 1, 1)?;
+        vm.check_method_args(a, &m, 1, 1)?;
     }
     ring(vm, a.base, what)?;
     extend(vm, a.base, a.base + 1, right, what)?;
@@ -343,14 +343,14 @@ fn clear<H: Heap>(vm: &mut Vm<H>, ds: usize) -> PyResult<()> {
 }
 
 fn deque_clear<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    margs(vm, a, "deque.clear", 0, 0)?;
+    vm.check_method_args(a, "deque.clear", 0, 0)?;
     clear(vm, a.base)?;
     Ok(Value::NONE)
 }
 
 /// `copy()` / `__copy__()`: `type(d)(d)` or `type(d)(d, maxlen)`.
 fn deque_copy<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    margs(vm, a, "deque.copy", 0, 0)?;
+    vm.check_method_args(a, "deque.copy", 0, 0)?;
     let r = ring(vm, a.base, "copy")?;
     let maxlen = object::array_get(r, MAXLEN);
     let d = vm.arg(a, 0);
@@ -363,13 +363,13 @@ fn deque_copy<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 }
 
 fn deque_len<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    margs(vm, a, "deque.__len__", 0, 0)?;
+    vm.check_method_args(a, "deque.__len__", 0, 0)?;
     let r = ring(vm, a.base, "__len__")?;
     Ok(Value::int(ring_len(r) as i64))
 }
 
 fn deque_bool<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    margs(vm, a, "deque.__bool__", 0, 0)?;
+    vm.check_method_args(a, "deque.__bool__", 0, 0)?;
     let r = ring(vm, a.base, "__bool__")?;
     Ok(Value::bool(ring_len(r) > 0))
 }
@@ -406,7 +406,7 @@ fn find<H: Heap>(
 }
 
 fn deque_count<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    margs(vm, a, "deque.count", 1, 1)?;
+    vm.check_method_args(a, "deque.count", 1, 1)?;
     let r = ring(vm, a.base, "count")?;
     let (n, state) = (ring_len(r), ring_state(r));
     let mut count = 0;
@@ -428,7 +428,7 @@ fn deque_count<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 }
 
 fn deque_contains<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    margs(vm, a, "deque.__contains__", 1, 1)?;
+    vm.check_method_args(a, "deque.__contains__", 1, 1)?;
     match find(vm, a.base, a.base + 1, 0, usize::MAX)? {
         Ok(i) => Ok(Value::bool(i.is_some())),
         Err(()) => Err(mutated(vm)),
@@ -455,7 +455,7 @@ fn not_in_deque<H: Heap>(vm: &mut Vm<H>, x: Value) -> crate::vm::Exc {
 
 /// `index(x[, start[, stop]])`.
 fn deque_index<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    margs(vm, a, "index", 1, 3)?;
+    vm.check_method_args(a, "index", 1, 3)?;
     let mut start = if a.n > 2 {
         slice_bound(vm, vm.arg(a, 2))?
     } else {
@@ -485,7 +485,7 @@ fn deque_index<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 
 /// `insert(i, x)`: as `list.insert`.
 fn deque_insert<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    margs(vm, a, "insert", 2, 2)?;
+    vm.check_method_args(a, "insert", 2, 2)?;
     let i = vm.index_int(vm.arg(a, 1))?;
     let r = ring(vm, a.base, "insert")?;
     let n = ring_len(r);
@@ -519,7 +519,7 @@ fn deque_insert<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 
 /// `remove(x)`: deletes the first item equal to x.
 fn deque_remove<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    margs(vm, a, "deque.remove", 1, 1)?;
+    vm.check_method_args(a, "deque.remove", 1, 1)?;
     match find(vm, a.base, a.base + 1, 0, usize::MAX)? {
         Ok(Some(i)) => {
             let r = ring_opt(vm, vm.st(a.base)).expect("the deque has a ring");
@@ -533,7 +533,7 @@ fn deque_remove<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 }
 
 fn deque_reverse<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    margs(vm, a, "deque.reverse", 0, 0)?;
+    vm.check_method_args(a, "deque.reverse", 0, 0)?;
     let r = ring(vm, a.base, "reverse")?;
     let n = ring_len(r);
     for i in 0..n / 2 {
@@ -546,7 +546,7 @@ fn deque_reverse<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 
 /// `rotate(n=1)`: n steps to the right (left if negative).
 fn deque_rotate<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    margs(vm, a, "rotate", 0, 1)?;
+    vm.check_method_args(a, "rotate", 0, 1)?;
     let k = if a.n > 1 {
         vm.index_int(vm.arg(a, 1))?
     } else {
@@ -566,7 +566,7 @@ fn deque_rotate<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 }
 
 fn deque_getitem<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    margs(vm, a, "deque.__getitem__", 1, 1)?;
+    vm.check_method_args(a, "deque.__getitem__", 1, 1)?;
     let n = ring_len(ring(vm, a.base, "__getitem__")?);
     let Some(i) = seq_index(vm, vm.arg(a, 1), n)? else {
         return Err(index_error(vm));
@@ -579,7 +579,7 @@ fn deque_getitem<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 }
 
 fn deque_setitem<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    margs(vm, a, "deque.__setitem__", 2, 2)?;
+    vm.check_method_args(a, "deque.__setitem__", 2, 2)?;
     let n = ring_len(ring(vm, a.base, "__setitem__")?);
     let Some(i) = seq_index(vm, vm.arg(a, 1), n)? else {
         return Err(index_error(vm));
@@ -594,7 +594,7 @@ fn deque_setitem<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 }
 
 fn deque_delitem<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    margs(vm, a, "deque.__delitem__", 1, 1)?;
+    vm.check_method_args(a, "deque.__delitem__", 1, 1)?;
     let n = ring_len(ring(vm, a.base, "__delitem__")?);
     let Some(i) = seq_index(vm, vm.arg(a, 1), n)? else {
         return Err(index_error(vm));
@@ -610,7 +610,7 @@ fn deque_delitem<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 
 /// Rich comparison of two deques, item by item, then by length.
 fn deque_compare<H: Heap>(vm: &mut Vm<H>, a: Args, op: CmpOp) -> PyResult {
-    margs(vm, a, "comparison", 1, 1)?;
+    vm.check_method_args(a, "comparison", 1, 1)?;
     ring(vm, a.base, "comparison")?;
     let (vs, ws) = (a.base, a.base + 1);
     if !is_deque(vm, vm.st(ws)) {
@@ -668,7 +668,7 @@ fn deque_compare<H: Heap>(vm: &mut Vm<H>, a: Args, op: CmpOp) -> PyResult {
 
 /// `d + other` (other must be a deque): a copy of d extended by other.
 fn deque_add<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    margs(vm, a, "deque.__add__", 1, 1)?;
+    vm.check_method_args(a, "deque.__add__", 1, 1)?;
     ring(vm, a.base, "__add__")?;
     if !is_deque(vm, vm.arg(a, 1)) {
         let msg = format!(
@@ -694,7 +694,7 @@ fn copy_of<H: Heap>(vm: &mut Vm<H>, ds: usize) -> PyResult {
 }
 
 fn deque_iadd<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    margs(vm, a, "deque.__iadd__", 1, 1)?;
+    vm.check_method_args(a, "deque.__iadd__", 1, 1)?;
     ring(vm, a.base, "__iadd__")?;
     extend(vm, a.base, a.base + 1, true, "__iadd__")?;
     Ok(vm.arg(a, 0))
@@ -750,7 +750,7 @@ fn repeat_in_place<H: Heap>(vm: &mut Vm<H>, ds: usize, times: i64) -> PyResult<(
 
 /// `d * n` and `n * d`: a repeated copy.
 fn deque_mul<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    margs(vm, a, "deque.__mul__", 1, 1)?;
+    vm.check_method_args(a, "deque.__mul__", 1, 1)?;
     ring(vm, a.base, "__mul__")?;
     let Some(times) = repeat_count(vm, vm.arg(a, 1))? else {
         return Err(repeat_error(vm, vm.arg(a, 1)));
@@ -764,7 +764,7 @@ fn deque_mul<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 }
 
 fn deque_imul<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    margs(vm, a, "deque.__imul__", 1, 1)?;
+    vm.check_method_args(a, "deque.__imul__", 1, 1)?;
     ring(vm, a.base, "__imul__")?;
     let Some(times) = repeat_count(vm, vm.arg(a, 1))? else {
         return Err(repeat_error(vm, vm.arg(a, 1)));
@@ -775,7 +775,7 @@ fn deque_imul<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 
 /// `deque([1, 2])`, `deque([1, 2], maxlen=3)`; `[...]` when recursive.
 fn deque_repr<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    margs(vm, a, "deque.__repr__", 0, 0)?;
+    vm.check_method_args(a, "deque.__repr__", 0, 0)?;
     let r = ring(vm, a.base, "__repr__")?;
     let d = vm.arg(a, 0);
     if vm.rt.repr_stack.contains(&d) {
@@ -799,7 +799,7 @@ fn deque_repr<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 /// `((), maxlen)` as arguments; state is None for a plain deque, else the
 /// instance attributes.
 fn deque_reduce<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    margs(vm, a, "deque.__reduce__", 0, 0)?;
+    vm.check_method_args(a, "deque.__reduce__", 0, 0)?;
     let r = ring(vm, a.base, "__reduce__")?;
     let maxlen = object::array_get(r, MAXLEN);
     let mark = vm.rt.sp;

@@ -3,7 +3,6 @@
 //! deque, position and the deque's mutation count when it started.
 
 use super::deque::{FWD_ITER_CLS, REV_ITER_CLS, is_deque, mutated};
-use super::margs;
 use super::ring::{hdr, ring, ring_get, ring_len, ring_opt, ring_state};
 use crate::builtins::*;
 use crate::object::{self, Kind};
@@ -58,7 +57,7 @@ fn stop_iteration<H: Heap>(vm: &mut Vm<H>) -> crate::vm::Exc {
 /// `iter(d)` / `reversed(d)`: an instance of the iterator class named
 /// `cls_attr` on the deque's class.
 pub(super) fn deque_iter<H: Heap>(vm: &mut Vm<H>, a: Args, what: &str, cls_attr: &str) -> PyResult {
-    margs(vm, a, what, 0, 0)?;
+    vm.check_method_args(a, what, 0, 0)?;
     ring(vm, a.base, what)?;
     let sym = vm.intern(cls_attr);
     let t = vm.type_of(vm.arg(a, 0));
@@ -89,21 +88,10 @@ fn new_iterator<H: Heap>(vm: &mut Vm<H>, cls: Value, ds: usize, pos: usize) -> P
 /// The state array of the iterator at `its`.
 fn iter_state<H: Heap>(vm: &mut Vm<H>, its: usize) -> PyResult<ObjectRef> {
     let it = vm.st(its);
-    let sym = vm.intern(ITER_ATTR);
-    if it.is_obj()
-        && object::kind(it.as_obj()) == Kind::Instance
-        && let Some(s) = vm.inst_get(it.as_obj(), sym)
-        && s.is_obj()
-        && object::kind(s.as_obj()) == Kind::Array
-        && object::array_len(s.as_obj()) == 3
-    {
-        return Ok(s.as_obj());
+    match vm.native_state_of_kind(it, ITER_ATTR, Kind::Array) {
+        Some(s) if object::array_len(s.as_obj()) == 3 => Ok(s.as_obj()),
+        _ => Err(vm.descriptor_error("__next__", "_collections._deque_iterator", it)),
     }
-    let msg = format!(
-        "descriptor '__next__' for '_collections._deque_iterator' objects doesn't apply to a '{}' object",
-        vm.type_name(it)
-    );
-    Err(vm.type_error(&msg))
 }
 
 /// `_deque_iterator(deque, index=0)` (and the reverse one): how pickled
@@ -135,7 +123,7 @@ fn iter_new<H: Heap>(vm: &mut Vm<H>, a: Args, reverse: bool) -> PyResult {
 /// `next(it)`.
 fn iter_next<H: Heap>(vm: &mut Vm<H>, a: Args, reverse: bool) -> PyResult {
     if a.n != 1 || vm.nkw(a) > 0 {
-        margs(vm, a, "__next__", 0, 0)?;
+        vm.check_method_args(a, "__next__", 0, 0)?;
     }
     let st = iter_state(vm, a.base)?;
     let d = object::array_get(st, IT_DEQUE);
@@ -155,7 +143,7 @@ fn iter_next<H: Heap>(vm: &mut Vm<H>, a: Args, reverse: bool) -> PyResult {
 }
 
 fn iter_length_hint<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    margs(vm, a, "__length_hint__", 0, 0)?;
+    vm.check_method_args(a, "__length_hint__", 0, 0)?;
     let st = iter_state(vm, a.base)?;
     let d = object::array_get(st, IT_DEQUE);
     let left = match ring_opt(vm, d) {
@@ -169,7 +157,7 @@ fn iter_length_hint<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 
 /// `(type(it), (deque, consumed))`.
 fn iter_reduce<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    margs(vm, a, "__reduce__", 0, 0)?;
+    vm.check_method_args(a, "__reduce__", 0, 0)?;
     let st = iter_state(vm, a.base)?;
     let (d, pos) = (
         object::array_get(st, IT_DEQUE),
@@ -181,6 +169,6 @@ fn iter_reduce<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 }
 
 fn iter_self<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    margs(vm, a, "__iter__", 0, 0)?;
+    vm.check_method_args(a, "__iter__", 0, 0)?;
     Ok(vm.arg(a, 0))
 }

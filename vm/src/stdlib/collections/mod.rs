@@ -81,20 +81,6 @@ fn class_getitem<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     call_types_helper(vm, "GenericAlias", &[c, item])
 }
 
-/// Checks a method's arguments, `self` not counted: `min..=max` more
-/// positionals and no keywords (messages name the method `name`).
-fn margs<H: Heap>(vm: &mut Vm<H>, a: Args, name: &str, min: usize, max: usize) -> PyResult<()> {
-    if a.n > min && a.n <= max + 1 && vm.nkw(a) == 0 {
-        return Ok(());
-    }
-    let rest = Args {
-        base: a.base + 1,
-        n: a.n.saturating_sub(1),
-        kw: a.kw,
-    };
-    vm.check_args(rest, name, min, max)
-}
-
 /// Is `v` a dict (a dict subclass instance counts: it boxes one)?
 fn is_dict<H: Heap>(v: Value) -> bool {
     let d = Vm::<H>::unbox(v);

@@ -144,11 +144,7 @@ pub(super) fn ring<H: Heap>(vm: &mut Vm<H>, ds: usize, what: &str) -> PyResult<O
         return Ok(r);
     }
     if !is_deque(vm, vm.st(ds)) {
-        let msg = format!(
-            "descriptor '{what}' for 'collections.deque' objects doesn't apply to a '{}' object",
-            vm.type_name(vm.st(ds))
-        );
-        return Err(vm.type_error(&msg));
+        return Err(vm.descriptor_error(what, "collections.deque", vm.st(ds)));
     }
     let r = new_ring(vm, MIN_CAP, Value::NONE, 0)?;
     let rs = vm.push(Value::obj(r));

@@ -1,6 +1,5 @@
 //! `_tuplegetter`: the field accessor properties of `namedtuple` classes.
 
-use super::margs;
 use crate::builtins::*;
 use crate::object::{self, Kind, field};
 use crate::value::{SMALL_MAX, Value};
@@ -11,7 +10,7 @@ use gc_api::Heap;
 /// its getter the native `tuple_item` bound to the index. Receives that
 /// unbound getter first.
 pub(super) fn tuplegetter<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    margs(vm, a, "_tuplegetter", 2, 2)?;
+    vm.check_method_args(a, "_tuplegetter", 2, 2)?;
     let index = vm.index_int(vm.arg(a, 1))?;
     if !(0..=SMALL_MAX).contains(&index) {
         return Err(vm.value_error("index must be non-negative"));

@@ -88,20 +88,10 @@ fn new_with_state<H: Heap>(vm: &mut Vm<H>, cls: Value, at: usize, n: usize) -> P
 /// The state tuple of `v`, an instance of the class named `cls_name`;
 /// TypeError (worded as CPython's descriptor check) when it is not one.
 fn state_of<H: Heap>(vm: &mut Vm<H>, v: Value, cls_name: &str, what: &str) -> PyResult {
-    if v.is_obj() && object::kind(v.as_obj()) == Kind::Instance {
-        let sym = vm.intern(STATE_ATTR);
-        if let Some(t) = vm.inst_get(v.as_obj(), sym)
-            && t.is_obj()
-            && object::kind(t.as_obj()) == Kind::Tuple
-        {
-            return Ok(t);
-        }
+    match vm.native_state_of_kind(v, STATE_ATTR, Kind::Tuple) {
+        Some(t) => Ok(t),
+        None => Err(vm.descriptor_error(what, &format!("_json.{cls_name}"), v)),
     }
-    let msg = format!(
-        "descriptor '{what}' for '_json.{cls_name}' objects doesn't apply to a '{}' object",
-        vm.type_name(v)
-    );
-    Err(vm.type_error(&msg))
 }
 
 /// Item `i` of the state tuple of `self` (argument 0): a member getter.
