@@ -13,21 +13,25 @@
 //! first violation panics with the object and slot; otherwise violations are
 //! counted in the stats (`barrier_violations`).
 
+use crate::addr_hash::AddrMap;
 use crate::binding::VmBinding;
 use crate::heap::{AllocKind, Capabilities, CollectReason, Heap, OutOfMemory};
 use crate::none::NoneHeap;
 use crate::object::{ObjectRef, Slot};
 use crate::options::{GcOptions, OptionError};
 use crate::stats::GcStats;
-use std::collections::{HashMap, HashSet};
 
 /// The barrier-checking heap.
 pub struct BarrierCheckHeap {
     inner: NoneHeap,
-    /// Slot address → the reference it held at the last walk or report.
-    shadow: HashMap<usize, usize>,
-    /// Objects seen by a walk (their slots are shadowed).
-    known: HashSet<usize>,
+    /// Slot address → the reference it held at the last walk or report,
+    /// and the walk that last saw or the report that last set it.
+    shadow: AddrMap<(usize, u64)>,
+    /// Objects allocated since the last walk: their slots are not shadowed
+    /// yet (every other object was seen by a walk, as none is ever freed).
+    fresh: AddrMap<()>,
+    /// Walks so far.
+    walks: u64,
     check_every: usize,
     since_check: usize,
     fatal: bool,
@@ -42,15 +46,16 @@ impl BarrierCheckHeap {
         let mut objects = Vec::new();
         self.inner.for_each_object(vm, &mut |o| objects.push(o));
         let mut violations = Vec::new();
-        let mut seen_slots = HashSet::new();
+        self.walks += 1;
+        let walk = self.walks;
+        let mut slots: Vec<(usize, usize)> = Vec::new();
         for o in objects {
-            let is_known = self.known.contains(&o.addr());
-            let mut slots: Vec<(usize, usize)> = Vec::new();
+            let is_known = !self.fresh.contains_key(&o.addr());
+            slots.clear();
             vm.scan_object(o, &mut |s: Slot| slots.push((s.addr(), s.load_word())));
-            for (addr, value) in slots {
-                seen_slots.insert(addr);
-                match self.shadow.insert(addr, value) {
-                    Some(old) if is_known && old != value => violations.push(format!(
+            for &(addr, value) in &slots {
+                match self.shadow.insert(addr, (value, walk)) {
+                    Some((old, _)) if is_known && old != value => violations.push(format!(
                         "unreported store: object {:#x} (VM word {:#x}) slot +{} changed {old:#x} -> {value:#x}",
                         o.addr(),
                         // SAFETY: `o` is an object the heap enumerated.
@@ -67,22 +72,19 @@ impl BarrierCheckHeap {
                     _ => {}
                 }
             }
-            self.known.insert(o.addr());
         }
-        // Slots that stopped holding a reference: the shadow must have been
-        // told (a reported store of a non-reference removes the entry).
-        let stale: Vec<usize> = self
-            .shadow
-            .keys()
-            .filter(|a| !seen_slots.contains(a))
-            .copied()
-            .collect();
-        for a in stale {
-            violations.push(format!(
-                "unreported store: slot {a:#x} no longer holds a reference"
-            ));
-            self.shadow.remove(&a);
-        }
+        self.fresh.clear();
+        // Slots that stopped holding a reference (this walk did not see
+        // them): the shadow must have been told (a reported store of a
+        // non-reference removes the entry).
+        self.shadow.retain(|&a, &mut (_, seen)| {
+            if seen != walk {
+                violations.push(format!(
+                    "unreported store: slot {a:#x} no longer holds a reference"
+                ));
+            }
+            seen == walk
+        });
         self.since_check = 0;
         self.inner.stats_mut().count("barrier_checks", 1);
         self.inner
@@ -112,8 +114,9 @@ impl Heap for BarrierCheckHeap {
         inner.stats_mut().collector = Self::NAME;
         Ok(BarrierCheckHeap {
             inner,
-            shadow: HashMap::new(),
-            known: HashSet::new(),
+            shadow: AddrMap::default(),
+            fresh: AddrMap::default(),
+            walks: 0,
             check_every: options
                 .usize("check_every", if options.stress { 1 } else { 1000 })?
                 .max(1),
@@ -136,7 +139,9 @@ impl Heap for BarrierCheckHeap {
             return None;
         }
         self.since_check += 1;
-        self.inner.try_alloc(size, kind)
+        let o = self.inner.try_alloc(size, kind)?;
+        self.fresh.insert(o.addr(), ());
+        Some(o)
     }
 
     fn alloc_slow<V: VmBinding>(
@@ -149,7 +154,9 @@ impl Heap for BarrierCheckHeap {
             self.check(vm);
         }
         self.since_check += 1;
-        self.inner.alloc_slow(vm, size, kind)
+        let o = self.inner.alloc_slow(vm, size, kind)?;
+        self.fresh.insert(o.addr(), ());
+        Ok(o)
     }
 
     fn collect<V: VmBinding>(&mut self, vm: &mut V, reason: CollectReason) {
@@ -163,7 +170,7 @@ impl Heap for BarrierCheckHeap {
         self.reported += 1;
         match new {
             Some(o) => {
-                self.shadow.insert(slot.addr(), o.addr());
+                self.shadow.insert(slot.addr(), (o.addr(), self.walks));
             }
             None => {
                 self.shadow.remove(&slot.addr());

@@ -18,6 +18,7 @@
 //!
 //! No collection algorithm lives here.
 
+mod addr_hash;
 pub mod barrier_check;
 pub mod binding;
 pub mod handles;

@@ -3,11 +3,10 @@
 //! holds, and that every reached object's header is sane. Shared by every
 //! collector so they are all checked by the same rules.
 
+use crate::addr_hash::AddrMap;
 use crate::binding::{RootPrecision, RootVisitor, VmBinding};
 use crate::heap::Heap;
 use crate::object::{ObjectRef, Slot};
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 
 /// What a verification pass saw.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -34,33 +33,6 @@ impl RootVisitor for CollectRoots {
     }
     fn visit_ambiguous_range(&mut self, _start: *const usize, _end: *const usize) {}
 }
-
-/// Hashes an object address for the verifier's tables: a multiply and a
-/// fold (addresses are aligned, so their low bits alone carry nothing).
-/// SipHash made a verification pass cost five times the collection it
-/// checks.
-#[derive(Default)]
-struct AddrHasher(u64);
-
-impl Hasher for AddrHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(self.0.rotate_left(8) ^ u64::from(b));
-        }
-    }
-    fn write_usize(&mut self, a: usize) {
-        self.write_u64(a as u64);
-    }
-    fn write_u64(&mut self, a: u64) {
-        let h = a.wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        self.0 = h ^ (h >> 32);
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-type AddrMap<V> = HashMap<usize, V, BuildHasherDefault<AddrHasher>>;
 
 /// Where the walk has been: every object start the heap holds with a
 /// reached flag, plus the VM's objects outside the heap that were reached.
