@@ -1070,7 +1070,12 @@ impl<H: Heap> Vm<H> {
                         }
                         return f(self, args);
                     }
-                    let a = self.prepend(Self::unbox(slf), args);
+                    let slf = if self.natives[idx].subclass_self {
+                        slf
+                    } else {
+                        Self::unbox(slf)
+                    };
+                    let a = self.prepend(slf, args);
                     let r = f(self, a);
                     self.truncate(a.base);
                     return r;

@@ -56,6 +56,10 @@ pub struct NativeDef<H: Heap> {
     /// on an instance of a subclass, it works on the instance's boxed
     /// builtin value (`field::INST_BASE`).
     pub unbox_self: bool,
+    /// A method of a builtin value type that must see the subclass
+    /// instance itself, not its boxed value: `dict.__getitem__` consults
+    /// the subclass's `__missing__`.
+    pub subclass_self: bool,
     /// A module-level function (`len`, `codecs.utf_8_decode`): as a class
     /// attribute it stays unbound, like CPython's builtin functions.
     pub plain_function: bool,

@@ -867,52 +867,80 @@ fn vars<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     Err(vm.type_error("vars() argument must have __dict__ attribute"))
 }
 
+/// `dir([obj])`: the sorted names of the caller's scope, or of `obj`
+/// through its type's `__dir__`.
 fn dir<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     vm.check_args(a, "dir", 0, 1)?;
-    let mut names: Vec<String> = Vec::new();
-    if a.n == 0 {
-        let g = globals(vm, a)?;
-        for i in 0..Vm::<H>::dict_used(g) {
-            let (k, _) = Vm::<H>::dict_entry(g, i);
-            if k.is_obj() && object::kind(k.as_obj()) == Kind::Str {
-                names.push(object::str_of(k.as_obj()).to_string());
-            }
-        }
-    } else {
+    if a.n == 1 {
         let v = vm.arg(a, 0);
-        let mut dicts = Vec::new();
-        if v.is_obj() && object::kind(v.as_obj()) == Kind::Instance {
-            for k in vm.inst_names(v.as_obj()) {
-                names.push(object::str_of(k.as_obj()).to_string());
-            }
-        }
-        if v.is_obj() && object::kind(v.as_obj()) == Kind::Module {
-            dicts.push(object::get(v.as_obj(), field::MOD_DICT));
-        }
-        let t = if vm.is_class(v) {
-            v
-        } else {
-            vm.type_of(vm.arg(a, 0))
-        };
-        let mro = object::get(t.as_obj(), field::CLS_MRO);
-        for c in object::items(mro.as_obj()) {
-            dicts.push(object::get(c.as_obj(), field::CLS_DICT));
-        }
-        for d in dicts {
-            for i in 0..Vm::<H>::dict_used(d) {
-                let (k, _) = Vm::<H>::dict_entry(d, i);
-                if k.is_obj() && object::kind(k.as_obj()) == Kind::Str {
-                    names.push(object::str_of(k.as_obj()).to_string());
-                }
-            }
+        let own = vm.type_method(v, "__dir__");
+        let object_dir = vm.type_method(vm.class(T_OBJECT), "__dir__");
+        if own.is_some() && own != object_dir {
+            let names = vm.call_dunder(v, "__dir__", &[])?.unwrap_or(Value::NONE);
+            let l = collect_list(vm, names)?;
+            let ls = vm.push(l);
+            vm.list_sort(l, Value::NONE, false)?;
+            let l = vm.st(ls);
+            vm.truncate(ls);
+            return Ok(l);
         }
     }
+    let mut names = if a.n == 0 {
+        let g = globals(vm, a)?;
+        str_keys::<H>(g)
+    } else {
+        attr_names(vm, vm.arg(a, 0))
+    };
     names.sort();
     names.dedup();
+    str_list(vm, &names)
+}
+
+/// `object.__dir__(self)`: the names of `self`'s attributes (its own, its
+/// module's or its class's, and its classes'), unsorted, each once.
+pub(crate) fn object_dir<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "__dir__", 1, 1)?;
+    let mut names = attr_names(vm, vm.arg(a, 0));
+    let mut seen = std::collections::HashSet::new();
+    names.retain(|n| seen.insert(n.clone()));
+    str_list(vm, &names)
+}
+
+/// The str keys of dict `d`, in order.
+fn str_keys<H: Heap>(d: Value) -> Vec<String> {
+    (0..Vm::<H>::dict_used(d))
+        .map(|i| Vm::<H>::dict_entry(d, i).0)
+        .filter(|k| k.is_obj() && object::kind(k.as_obj()) == Kind::Str)
+        .map(|k| object::str_of(k.as_obj()).to_string())
+        .collect()
+}
+
+/// The attribute names `v` shows: an instance's own, a module's globals,
+/// then those of every class on the MRO of `v` (or of its type).
+fn attr_names<H: Heap>(vm: &mut Vm<H>, v: Value) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    if v.is_obj() && object::kind(v.as_obj()) == Kind::Instance {
+        for k in vm.inst_names(v.as_obj()) {
+            names.push(object::str_of(k.as_obj()).to_string());
+        }
+    }
+    if v.is_obj() && object::kind(v.as_obj()) == Kind::Module {
+        names.extend(str_keys::<H>(object::get(v.as_obj(), field::MOD_DICT)));
+    }
+    let t = if vm.is_class(v) { v } else { vm.type_of(v) };
+    let mro = object::get(t.as_obj(), field::CLS_MRO);
+    for c in object::items(mro.as_obj()) {
+        names.extend(str_keys::<H>(object::get(c.as_obj(), field::CLS_DICT)));
+    }
+    names
+}
+
+/// A new list of the strings `names`.
+fn str_list<H: Heap>(vm: &mut Vm<H>, names: &[String]) -> PyResult {
     let l = vm.new_list(names.len())?;
     let ls = vm.push(l);
     for n in names {
-        let s = vm.new_str(&n)?;
+        let s = vm.new_str(n)?;
         vm.list_append(vm.st(ls), s)?;
     }
     let l = vm.st(ls);

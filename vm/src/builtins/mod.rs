@@ -190,6 +190,7 @@ impl<H: Heap> Vm<H> {
             name,
             f,
             unbox_self: false,
+            subclass_self: false,
             plain_function: false,
         });
         self.natives.len() - 1

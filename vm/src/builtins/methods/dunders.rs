@@ -30,17 +30,13 @@ pub(super) fn install<H: Heap>(vm: &mut Vm<H>) {
         vm.def_method(t, "__contains__", contains::<H>);
         vm.def_method(t, "__iter__", iter::<H>);
     }
-    for t in [
-        T_LIST,
-        T_TUPLE,
-        T_DICT,
-        T_STR,
-        T_BYTES,
-        T_BYTEARRAY,
-        T_RANGE,
-    ] {
+    for t in [T_LIST, T_TUPLE, T_STR, T_BYTES, T_BYTEARRAY, T_RANGE] {
         vm.def_method(t, "__getitem__", getitem::<H>);
     }
+    vm.def_method(T_DICT, "__getitem__", dict_getitem::<H>);
+    let native = vm.natives.last_mut().expect("just registered");
+    native.unbox_self = false;
+    native.subclass_self = true;
     for t in [T_LIST, T_DICT, T_BYTEARRAY] {
         vm.def_method(t, "__setitem__", setitem::<H>);
         vm.def_method(t, "__delitem__", delitem::<H>);
@@ -138,6 +134,35 @@ fn iter<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 fn getitem<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     vm.check_args(a, "__getitem__", 2, 2)?;
     vm.getitem(vm.arg(a, 0), vm.arg(a, 1))
+}
+
+/// `dict.__getitem__(d, key)`: on a dict subclass instance, a missing key
+/// goes to the class's `__missing__` (as `d[key]` does), but an overriding
+/// `__getitem__` is not consulted: it is often the caller.
+fn dict_getitem<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "__getitem__", 2, 2)?;
+    let (d, key) = (vm.arg(a, 0), vm.arg(a, 1));
+    let inner = Vm::<H>::unbox(d);
+    if !(inner.is_obj() && object::kind(inner.as_obj()) == Kind::Dict) {
+        // dict's __getitem__ is a plain method in CPython, not a slot.
+        let msg = format!(
+            "descriptor '__getitem__' for 'dict' objects doesn't apply to a '{}' object",
+            vm.type_name(d)
+        );
+        return Err(vm.type_error(&msg));
+    }
+    if let Some(v) = vm.dict_get_item(inner, key)? {
+        return Ok(v);
+    }
+    let (d, key) = (vm.arg(a, 0), vm.arg(a, 1));
+    if vm.type_of(d) != vm.class(T_DICT)
+        && let Some(r) = vm.call_dunder(d, "__missing__", &[key])?
+    {
+        return Ok(r);
+    }
+    let key = vm.arg(a, 1);
+    let e = vm.call_values(vm.class(T_KEY_ERROR), &[key])?;
+    Err(vm.raise_value(e, Value::NULL))
 }
 
 fn setitem<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {

@@ -17,6 +17,11 @@ pub(super) fn install<H: Heap>(vm: &mut Vm<H>) -> PyResult<()> {
     vm.def_method(T_OBJECT, "__hash__", object_hash::<H>);
     vm.def_method(T_OBJECT, "__init_subclass__", object_init_subclass::<H>);
     vm.def_method(T_OBJECT, "__format__", object_format::<H>);
+    vm.def_method(
+        T_OBJECT,
+        "__dir__",
+        crate::builtins::functions::object_dir::<H>,
+    );
     for t in [T_FUNCTION, T_CLASSMETHOD, T_STATICMETHOD, T_PROPERTY] {
         vm.def_method(t, "__get__", descr_get::<H>);
     }
