@@ -1,6 +1,7 @@
 //! Iteration, item access (`[]` with ints and slices), `len`, unpacking,
 //! `repr`/`str`/`format`, and sequence operators (`+`, `*`, `%`).
 
+use crate::builtins::methods::dict_set;
 use crate::builtins::*;
 use crate::bytecode::BinOp;
 use crate::format as pyfmt;
@@ -1147,7 +1148,9 @@ impl<H: Heap> Vm<H> {
             {
                 self.seq_repeat(b, a, false).map(Some)
             }
-            (BinOp::Mod, Some(Kind::Str), _) => self.percent_format(a, b).map(Some),
+            (BinOp::Mod, Some(Kind::Str | Kind::Bytes | Kind::ByteArray), _) => {
+                self.percent_format(a, b).map(Some)
+            }
             (
                 BinOp::Or | BinOp::And | BinOp::Sub | BinOp::Xor,
                 Some(Kind::Set | Kind::FrozenSet),
@@ -1176,6 +1179,12 @@ impl<H: Heap> Vm<H> {
                 }
                 self.truncate(mark);
                 Ok(Some(r))
+            }
+            (BinOp::Or | BinOp::And | BinOp::Sub | BinOp::Xor, _, _)
+                if dict_set::is_set_view(a)
+                    || (dict_set::is_set_view(b) && ka.is_none_or(|k| k != Kind::Instance)) =>
+            {
+                dict_set::view_set_op(self, op, a, b).map(Some)
             }
             (BinOp::Or, Some(Kind::Dict), Some(Kind::Dict)) => {
                 // `d1 | d2` (a new dict) and `d1 |= d2` (in place).
@@ -1615,7 +1624,17 @@ impl<H: Heap> Vm<H> {
         };
         let mark = self.push(fmt);
         self.push(args);
-        let f = object::str_of(fmt.as_obj()).to_string();
+        // `bytes % args` formats in a str of one char per byte (Latin-1),
+        // encoded back at the end: the directives are the same but for
+        // `%s`/`%b` (bytes-like operands), `%r`/`%a` (ascii()) and `%c`.
+        let bytes_kind = match object::kind(fmt.as_obj()) {
+            Kind::Str => None,
+            k => Some(k),
+        };
+        let f = match bytes_kind {
+            None => object::str_of(fmt.as_obj()).to_string(),
+            Some(_) => latin1(&self.byte_contents(fmt).unwrap_or_default()),
+        };
         let is_tuple = args.is_obj() && object::kind(args.as_obj()) == Kind::Tuple;
         let is_mapping = args.is_obj()
             && !is_tuple
@@ -1682,18 +1701,56 @@ impl<H: Heap> Vm<H> {
                         self.truncate(mark);
                         return Err(self.type_error("format requires a mapping"));
                     }
-                    let key = self.new_str(k)?;
+                    let key = match bytes_kind {
+                        None => self.new_str(k)?,
+                        Some(_) => {
+                            let b: Vec<u8> = k.chars().map(|c| c as u32 as u8).collect();
+                            self.new_bytes_kind(Kind::Bytes, &b)?
+                        }
+                    };
                     let a = self.st(mark + 1);
                     self.getitem(a, key)?
                 }
                 None => next_arg(self, &mut argi)?,
             };
             let piece = match d.conversion {
+                's' | 'b' if bytes_kind.is_some() => {
+                    let Some(b) = self.bytes_operand(arg)? else {
+                        self.truncate(mark);
+                        let msg = format!(
+                            "%b requires a bytes-like object, or an object that implements __bytes__, not '{}'",
+                            self.type_name(arg)
+                        );
+                        return Err(self.type_error(&msg));
+                    };
+                    pyfmt::percent_pad_str(&latin1(&b), 's', flags, width, prec)
+                }
+                'r' | 'a' if bytes_kind.is_some() => {
+                    let s = ascii_escape(&self.repr_string(arg)?);
+                    pyfmt::percent_pad_str(&s, 's', flags, width, prec)
+                }
+                'c' if bytes_kind.is_some() => {
+                    let byte = match (arg.to_int(), self.byte_contents(arg)) {
+                        (Some(i), _) if (0..256).contains(&i) => i as u8,
+                        (Some(_), _) => {
+                            self.truncate(mark);
+                            return Err(self.overflow_error("%c arg not in range(256)"));
+                        }
+                        (None, Some(b)) if b.len() == 1 && !self.is_str(arg) => b[0],
+                        _ => {
+                            self.truncate(mark);
+                            return Err(self.type_error(
+                                "%c requires an integer in range(256) or a single byte",
+                            ));
+                        }
+                    };
+                    pyfmt::percent_pad_str(&latin1(&[byte]), 'c', flags, width, prec)
+                }
                 's' | 'r' | 'a' => {
-                    let s = if d.conversion == 's' {
-                        self.str_string(arg)?
-                    } else {
-                        self.repr_string(arg)?
+                    let s = match d.conversion {
+                        's' => self.str_string(arg)?,
+                        'r' => self.repr_string(arg)?,
+                        _ => ascii_escape(&self.repr_string(arg)?),
                     };
                     pyfmt::percent_pad_str(&s, d.conversion, flags, width, prec)
                 }
@@ -1750,10 +1807,48 @@ impl<H: Heap> Vm<H> {
         out.push_str(rest);
         if argi < nargs && !is_mapping {
             self.truncate(mark);
-            return Err(self.type_error("not all arguments converted during string formatting"));
+            return Err(self.type_error(if bytes_kind.is_some() {
+                "not all arguments converted during bytes formatting"
+            } else {
+                "not all arguments converted during string formatting"
+            }));
         }
         self.truncate(mark);
-        self.new_str(&out)
+        match bytes_kind {
+            None => self.new_str(&out),
+            Some(k) => {
+                let b: Vec<u8> = out.chars().map(|c| c as u32 as u8).collect();
+                if k == Kind::ByteArray {
+                    self.new_bytearray(&b)
+                } else {
+                    self.new_bytes_kind(Kind::Bytes, &b)
+                }
+            }
+        }
+    }
+
+    /// The bytes a `%b` operand stands for: a bytes-like object's contents
+    /// or what its `__bytes__` returns (which must be bytes).
+    fn bytes_operand(&mut self, v: Value) -> PyResult<Option<Vec<u8>>> {
+        if !self.is_str(v)
+            && let Some(b) = self.byte_contents(v)
+        {
+            return Ok(Some(b));
+        }
+        let Some(r) = self.call_dunder(v, "__bytes__", &[])? else {
+            return Ok(None);
+        };
+        if !(r.is_obj() && object::kind(r.as_obj()) == Kind::Bytes) {
+            let msg = format!("__bytes__ returned non-bytes (type {})", self.type_name(r));
+            return Err(self.type_error(&msg));
+        }
+        Ok(self.byte_contents(r))
+    }
+
+    /// Is `v` a str (or a str subclass instance)?
+    fn is_str(&self, v: Value) -> bool {
+        let v = Self::unbox(v);
+        v.is_obj() && object::kind(v.as_obj()) == Kind::Str
     }
 
     fn float_value(&self, v: Value) -> Option<f64> {
@@ -1763,6 +1858,11 @@ impl<H: Heap> Vm<H> {
             None
         }
     }
+}
+
+/// The str with one char per byte of `b` (Latin-1).
+fn latin1(b: &[u8]) -> String {
+    b.iter().map(|&c| c as char).collect()
 }
 
 fn num_float_to_big(f: f64) -> num_bigint::BigInt {

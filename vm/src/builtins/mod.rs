@@ -8,7 +8,7 @@ pub(crate) mod mappingproxy;
 pub(crate) mod memoryview;
 pub(crate) use introspect::{call_types_helper, sys_getframe};
 mod metatype;
-mod methods;
+pub(crate) mod methods;
 pub(crate) mod os_error;
 mod python_backed;
 pub(crate) mod types;

@@ -1,6 +1,7 @@
 //! `dict`, `set` and `frozenset` methods.
 
 use crate::builtins::*;
+use crate::bytecode::BinOp;
 use crate::object::{self, Kind, field};
 use crate::value::Value;
 use crate::vm::{Args, PyResult, Vm};
@@ -36,6 +37,14 @@ pub(super) fn install<H: Heap>(vm: &mut Vm<H>) {
     vm.def_method(T_SET, "update", set_update::<H>);
     vm.def_method(T_SET, "intersection_update", intersection_update::<H>);
     vm.def_method(T_SET, "difference_update", difference_update::<H>);
+    for t in [T_DICT_KEYS, T_DICT_ITEMS] {
+        vm.def_method(t, "isdisjoint", view_isdisjoint::<H>);
+    }
+    vm.def_method(
+        T_SET,
+        "symmetric_difference_update",
+        symmetric_difference_update::<H>,
+    );
 }
 
 fn get<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
@@ -314,6 +323,21 @@ fn isdisjoint<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     Ok(Value::TRUE)
 }
 
+/// `view.isdisjoint(iterable)` for the keys and items views.
+fn view_isdisjoint<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "isdisjoint", 2, 2)?;
+    let it = vm.get_iter(vm.arg(a, 1))?;
+    let its = vm.push(it);
+    while let Some(x) = vm.iter_next(its)? {
+        if vm.contains(vm.arg(a, 0), x)? {
+            vm.truncate(its);
+            return Ok(Value::FALSE);
+        }
+    }
+    vm.truncate(its);
+    Ok(Value::TRUE)
+}
+
 fn set_copy<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     vm.check_args(a, "copy", 1, 1)?;
     filtered(vm, vm.arg(a, 0), vm.arg(a, 0), &mut |_, _| Ok(true))
@@ -401,4 +425,40 @@ fn difference_update<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     let r = difference(vm, a)?;
     replace_contents(vm, vm.arg(a, 0), r)?;
     Ok(Value::NONE)
+}
+
+fn symmetric_difference_update<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    let r = symmetric_difference(vm, a)?;
+    replace_contents(vm, vm.arg(a, 0), r)?;
+    Ok(Value::NONE)
+}
+
+/// Is `v` a set-like dict view (`keys()` or `items()`; `values()` is not)?
+pub(crate) fn is_set_view(v: Value) -> bool {
+    v.is_obj()
+        && object::kind(v.as_obj()) == Kind::DictView
+        && object::word(v.as_obj(), field::VIEW_WHICH) != 1
+}
+
+/// `a | b`, `a & b`, `a - b` and `a ^ b` where one side is a set-like dict
+/// view, the other any iterable: as CPython's dict views do it, a new set of
+/// `a`'s items updated with the operation by `b`.
+pub(crate) fn view_set_op<H: Heap>(vm: &mut Vm<H>, op: BinOp, a: Value, b: Value) -> PyResult {
+    let mark = vm.push(a);
+    vm.push(b);
+    let s = vm.new_set(Kind::Set)?;
+    let ss = vm.push(s);
+    vm.set_update(s, vm.st(mark))?;
+    let update = match op {
+        BinOp::Or => set_update::<H>,
+        BinOp::And => intersection_update::<H>,
+        BinOp::Sub => difference_update::<H>,
+        _ => symmetric_difference_update::<H>,
+    };
+    vm.push(vm.st(ss));
+    vm.push(vm.st(mark + 1));
+    update(vm, Args::positional(ss + 1, 2))?;
+    let r = vm.st(ss);
+    vm.truncate(mark);
+    Ok(r)
 }

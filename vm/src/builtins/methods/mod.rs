@@ -1,7 +1,7 @@
 //! Methods of the builtin types, one module per type family.
 
 mod bytes;
-mod dict_set;
+pub(crate) mod dict_set;
 mod dunders;
 mod list;
 mod misc;
