@@ -259,9 +259,16 @@ fn encode_replacement(errors: &str, bad: &str, limit: u32) -> Option<Vec<u8>> {
     match errors {
         "ignore" => Some(Vec::new()),
         "replace" => Some(vec![b'?'; bad.chars().count()]),
-        "backslashreplace" | "namereplace" => {
-            Some(bad.chars().map(esc).collect::<String>().into_bytes())
-        }
+        "backslashreplace" => Some(bad.chars().map(esc).collect::<String>().into_bytes()),
+        "namereplace" => Some(
+            bad.chars()
+                .map(|c| match rustpython_unicode::character_name(c) {
+                    Some(name) => format!("\\N{{{name}}}"),
+                    None => esc(c),
+                })
+                .collect::<String>()
+                .into_bytes(),
+        ),
         "xmlcharrefreplace" => Some(
             bad.chars()
                 .map(|c| format!("&#{};", c as u32))

@@ -12,7 +12,9 @@ use std::path::PathBuf;
 
 pub(crate) mod abc;
 pub(crate) mod array;
+pub(crate) mod ast;
 pub(crate) mod binascii;
+pub(crate) mod cmath;
 pub(crate) mod bisect_heapq;
 pub(crate) mod codecs;
 pub(crate) mod collections;
@@ -27,12 +29,15 @@ pub(crate) mod math;
 pub(crate) mod operator;
 pub(crate) mod posix;
 pub(crate) mod random;
+pub(crate) mod resource;
 pub(crate) mod select;
 pub(crate) mod signal;
+pub(crate) mod socket;
 pub(crate) mod sre;
 pub(crate) mod structs;
 pub(crate) mod subprocess;
 pub(crate) mod thread;
+pub(crate) mod unicodedata;
 pub(crate) mod zlib;
 
 /// Frozen modules: name → Python source. They are imported before
@@ -87,6 +92,7 @@ native_files!(
     array,
     binascii,
     bisect_heapq,
+    cmath,
     codecs,
     collections,
     csv,
@@ -100,12 +106,15 @@ native_files!(
     operator,
     posix,
     random,
+    resource,
     select,
     signal,
+    socket,
     sre,
     structs,
     subprocess,
     thread,
+    unicodedata,
     zlib,
 );
 

@@ -15,7 +15,7 @@ text = "Grüße, ½ € — 𝄞 ok"
 for enc in ["utf-8", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-be", "latin-1", "cp1252", "cp437", "ascii"]:
     show(lambda: text.encode(enc))
     show(lambda: text.encode(enc, "replace").decode(enc))
-# (namereplace is left out: Heaplab has no unicodedata names.)
+# namereplace names the characters from the Unicode database (last line).
 for errors in ["strict", "ignore", "replace", "xmlcharrefreplace", "backslashreplace"]:
     show(lambda: "aé€b".encode("ascii", errors))
     show(lambda: "aé€b".encode(encoding="latin-1", errors=errors))
@@ -38,3 +38,4 @@ dec = codecs.getincrementaldecoder("utf-16")()
 show(lambda: [dec.decode(b"\xff"), dec.decode(b"\xfeh"), dec.decode(b"\x00i\x00", final=True)])
 enc = codecs.getincrementalencoder("utf-16-be")()
 show(lambda: enc.encode("hi") + enc.encode("!", final=True))
+print("a\xe9\u20ac\U0001F600".encode("ascii", "namereplace"), "\x00\u0378".encode("latin-1", "namereplace"))
