@@ -71,6 +71,7 @@ impl<H: Heap> Vm<H> {
             ConstDesc::Ellipsis => Value::ELLIPSIS,
             ConstDesc::Int(i) => self.new_int(i)?,
             ConstDesc::Float(f) => self.new_float(f)?,
+            ConstDesc::Complex(re, im) => crate::builtins::complex::new_complex(self, (re, im))?,
             ConstDesc::Str(s) => self.new_str(&s)?,
             ConstDesc::Bytes(b) => self.new_bytes_kind(Kind::Bytes, &b)?,
             ConstDesc::Tuple(items) => {

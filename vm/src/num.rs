@@ -280,7 +280,7 @@ impl<H: Heap> Vm<H> {
                     return Err(self.zero_division("0.0 cannot be raised to a negative power"));
                 }
                 if x < 0.0 && y.fract() != 0.0 {
-                    return Err(self.value_error("math domain error"));
+                    return crate::builtins::complex::negative_float_pow(self, x, y).map(Some);
                 }
                 let r = x.powf(y);
                 if r.is_infinite() && x.is_finite() && y.is_finite() {

@@ -52,10 +52,11 @@ pub enum Kind {
     Iter,
     ByteArray,
     DictView,
+    Complex,
 }
 
-/// Number of kinds + 1 (index 0 unused).
-pub const KIND_COUNT: usize = Kind::DictView as usize + 1;
+/// Number of kinds + 1 (index 0 unused): the last kind's number + 1.
+pub const KIND_COUNT: usize = Kind::Complex as usize + 1;
 
 /// How a kind lays out its payload.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -100,6 +101,7 @@ impl Kind {
             Iter => Layout::Fixed { refs: 3, raws: 2 },
             ByteArray => Layout::Fixed { refs: 1, raws: 1 },
             DictView => Layout::Fixed { refs: 1, raws: 1 },
+            Complex => Layout::Fixed { refs: 0, raws: 2 },
         }
     }
 
@@ -308,6 +310,15 @@ pub fn array_get(o: ObjectRef, i: usize) -> Value {
 #[inline]
 pub fn float_of(o: ObjectRef) -> f64 {
     f64::from_bits(word(o, 0) as u64)
+}
+
+/// Complex payload: (real, imag).
+#[inline]
+pub fn complex_of(o: ObjectRef) -> (f64, f64) {
+    (
+        f64::from_bits(word(o, 0) as u64),
+        f64::from_bits(word(o, 1) as u64),
+    )
 }
 
 /// Field indices of fixed layouts, named.

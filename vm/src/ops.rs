@@ -1264,6 +1264,9 @@ impl<H: Heap> Vm<H> {
             let o = v.as_obj();
             match object::kind(o) {
                 Kind::Float => return Ok(object::float_of(o) != 0.0),
+                Kind::Complex => {
+                    return Ok(crate::builtins::complex::truthy(object::complex_of(o)));
+                }
                 Kind::BigInt => return Ok(true),
                 Kind::Str | Kind::Bytes => return Ok(object::word(o, 0) != 0),
                 Kind::Tuple => return Ok(object::array_len(o) != 0),
@@ -1322,6 +1325,7 @@ impl<H: Heap> Vm<H> {
             }
             Kind::Bytes => Ok(hash_bytes(object::bytes_of(o))),
             Kind::Float => Ok(hash_f64(object::float_of(o))),
+            Kind::Complex => Ok(crate::builtins::complex::hash(object::complex_of(o))),
             Kind::BigInt => {
                 let b = bigint_of(o);
                 let m = num_bigint::BigInt::from((1i64 << 61) - 1);
@@ -1537,6 +1541,8 @@ impl<H: Heap> Vm<H> {
                     None => return Ok(Some(Value::bool(op == CmpOp::Ne))),
                 }
             }
+        } else if let Some(r) = crate::builtins::complex::compare(op, a, b) {
+            return Ok(Some(r));
         } else if a.is_obj() && b.is_obj() {
             let (ka, kb) = (object::kind(a.as_obj()), object::kind(b.as_obj()));
             match (ka, kb) {
@@ -1851,6 +1857,9 @@ impl<H: Heap> Vm<H> {
             if let Some(v) = self.float_binop(op, x, y)? {
                 return Ok(v);
             }
+        }
+        if let Some(v) = crate::builtins::complex::binary_op(self, op, a, b)? {
+            return Ok(v);
         }
         if let Some(v) = self.seq_binop(op, a, b, inplace)? {
             return Ok(v);

@@ -1324,6 +1324,10 @@ impl<H: Heap> Vm<H> {
                 return self.weakref_repr(v);
             }
             Kind::Float => pyfmt::float_repr(object::float_of(o)),
+            Kind::Complex => {
+                let (re, im) = object::complex_of(o);
+                pyfmt::format_complex::complex_repr(re, im)
+            }
             Kind::BigInt => num::bigint_of(o).to_string(),
             Kind::Str => str_repr(object::str_of(o)),
             Kind::Bytes => bytes_repr(object::bytes_of(o)),
@@ -1598,6 +1602,10 @@ impl<H: Heap> Vm<H> {
                 .and_then(|sp| {
                     pyfmt::format_float(f, &sp, &type_name).map_err(|e| (fmt_err_class(&e), e.msg))
                 })
+        } else if crate::builtins::complex::is_complex(v) {
+            let (re, im) = object::complex_of(v.as_obj());
+            let s = crate::builtins::complex::format(self, (re, im), &spec_s)?;
+            return self.new_str(&s);
         } else {
             let s = self.str_string(v)?;
             if spec_s.is_empty() {

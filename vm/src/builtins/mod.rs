@@ -1,6 +1,7 @@
 //! Boot: the builtin classes (with C3 MROs), the `builtins` module, and the
 //! registry of native functions and methods.
 
+pub(crate) mod complex;
 mod exception_group;
 mod functions;
 pub(crate) mod introspect;
@@ -107,8 +108,7 @@ pub const T_SIMPLE_NAMESPACE: usize = 76;
 /// `memoryview`: the class exists (the stdlib registers it with ABCs);
 /// heaplab cannot make instances yet.
 pub const T_MEMORYVIEW: usize = 77;
-/// `complex`: likewise a known type (stdlib tables name it) that heaplab
-/// cannot make instances of yet.
+/// `complex` (instances are `Kind::Complex` objects; see `complex`).
 pub const T_COMPLEX: usize = 78;
 /// `mappingproxy` (`types.MappingProxyType`, the type of `cls.__dict__`).
 pub const T_MAPPINGPROXY: usize = 79;
@@ -116,7 +116,7 @@ const CLASS_SLOTS: usize = 80;
 
 /// The builtin types whose instances are values a subclass instance boxes
 /// (`class D(dict)`: each `D` holds a real dict in `field::INST_BASE`).
-pub const VALUE_TYPES: [usize; 10] = [
+pub const VALUE_TYPES: [usize; 11] = [
     T_INT,
     T_FLOAT,
     T_STR,
@@ -127,6 +127,7 @@ pub const VALUE_TYPES: [usize; 10] = [
     T_SET,
     T_FROZENSET,
     T_BYTEARRAY,
+    T_COMPLEX,
 ];
 
 // Indices into `Runtime::globals_roots`.
@@ -949,6 +950,7 @@ fn boot_inner<H: Heap>(vm: &mut Vm<H>) -> PyResult<()> {
     types::install(vm)?;
     memoryview::install(vm)?;
     mappingproxy::install(vm)?;
+    complex::install(vm);
     functions::install(vm)?;
     crate::stdlib::io::install_open(vm)?;
     // The builtins module's functions are plain functions: stored as a

@@ -44,7 +44,7 @@ pub(super) fn install<H: Heap>(vm: &mut Vm<H>) -> PyResult<()> {
     set_ctor(vm, T_BYTEARRAY, "bytearray", bytearray_new::<H>);
     set_ctor(vm, T_MEMORYVIEW, "memoryview", memoryview_new::<H>);
     set_ctor(vm, T_METHOD, "method", method_new::<H>);
-    set_ctor(vm, T_COMPLEX, "complex", complex_new::<H>);
+    set_ctor(vm, T_COMPLEX, "complex", super::complex::complex_new::<H>);
     for t in VALUE_TYPES {
         vm.def_method(t, "__new__", value_new::<H>);
     }
@@ -690,10 +690,6 @@ fn method_new<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
         return Err(vm.type_error("instance must not be None"));
     }
     vm.new_bound(vm.arg(a, 0), vm.arg(a, 1))
-}
-
-fn complex_new<H: Heap>(vm: &mut Vm<H>, _a: Args) -> PyResult {
-    Err(vm.type_error("heaplab: complex numbers are not supported yet"))
 }
 
 fn memoryview_new<H: Heap>(vm: &mut Vm<H>, _a: Args) -> PyResult {

@@ -194,7 +194,7 @@ fn const_desc(c: &Constant) -> ConstDesc {
         Constant::Int(i) => ConstDesc::Int(i.clone()),
         Constant::Tuple(t) => ConstDesc::Tuple(t.iter().map(const_desc).collect()),
         Constant::Float(f) => ConstDesc::Float(*f),
-        Constant::Complex { .. } => ConstDesc::None,
+        Constant::Complex { real, imag } => ConstDesc::Complex(*real, *imag),
         Constant::Ellipsis => ConstDesc::Ellipsis,
     }
 }
@@ -1658,6 +1658,11 @@ impl<'c, 'a> Unit<'c, 'a> {
                         Constant::Float(f) => {
                             self.temp = mark;
                             self.load_const(ConstDesc::Float(-f), dst);
+                            return Ok(());
+                        }
+                        Constant::Complex { real, imag } => {
+                            self.temp = mark;
+                            self.load_const(ConstDesc::Complex(-real, -imag), dst);
                             return Ok(());
                         }
                         _ => {}

@@ -19,6 +19,8 @@ pub enum ConstDesc {
     Bool(bool),
     Int(BigInt),
     Float(f64),
+    /// A complex literal (`2j`) or folded `-2j`: (real, imag).
+    Complex(f64, f64),
     Str(String),
     Bytes(Vec<u8>),
     Tuple(Vec<ConstDesc>),

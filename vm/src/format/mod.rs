@@ -8,6 +8,7 @@
 //! Locale-dependent behaviour (`n` presentation type) assumes the C locale.
 
 pub mod float_repr;
+pub mod format_complex;
 pub mod format_float;
 pub mod format_int;
 pub mod hash;
