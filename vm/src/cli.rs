@@ -23,7 +23,8 @@ pub struct Cli {
     /// Program passed in as a string.
     #[arg(short = 'c', value_name = "CODE")]
     pub code: Option<String>,
-    /// Collector: none, copying, conservative, barrier-check (a test heap).
+    /// Collector: none, copying, conservative, generational, unified-rc, or
+    /// barrier-check (a test heap).
     #[arg(long = "gc", default_value = "none", value_name = "NAME")]
     pub gc: String,
     /// Hard heap limit (e.g. 64M, 1.5G); exhaustion raises MemoryError.

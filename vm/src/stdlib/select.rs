@@ -1,6 +1,6 @@
-//! `select`: waiting for I/O readiness with select(2) and poll(2), as
-//! CPython's `selectmodule.c` offers them (`epoll` and `kqueue` are not
-//! provided, so `selectors.DefaultSelector` is `PollSelector`).
+//! `select`: waiting for I/O readiness with select(2), poll(2) and
+//! epoll(7), as CPython's `selectmodule.c` offers them on Linux (`kqueue`
+//! is not provided; `selectors.DefaultSelector` is `EpollSelector`).
 //!
 //! The waits are natives over plain fd numbers; turning objects into fds
 //! (`fileno()`), mapping results back to the objects and the state of
@@ -12,7 +12,7 @@
 use crate::object::{self, Kind};
 use crate::stdlib::posix::{exec_in_module, raise_os_error};
 use crate::value::Value;
-use crate::vm::{Args, NativeFn, PyResult, Vm};
+use crate::vm::{Args, Exc, NativeFn, PyResult, Vm};
 use gc_api::Heap;
 use std::time::{Duration, Instant};
 
@@ -37,6 +37,21 @@ const POLL_CONSTANTS: &[(&str, i64)] = &[
     ("POLLMSG", 0x400),
     ("POLLRDHUP", 0x2000),
     ("PIPE_BUF", 4096),
+    ("EPOLLIN", 0x1),
+    ("EPOLLPRI", 0x2),
+    ("EPOLLOUT", 0x4),
+    ("EPOLLERR", 0x8),
+    ("EPOLLHUP", 0x10),
+    ("EPOLLRDNORM", 0x40),
+    ("EPOLLRDBAND", 0x80),
+    ("EPOLLWRNORM", 0x100),
+    ("EPOLLWRBAND", 0x200),
+    ("EPOLLMSG", 0x400),
+    ("EPOLLRDHUP", 0x2000),
+    ("EPOLLEXCLUSIVE", 1 << 28),
+    ("EPOLLONESHOT", 1 << 30),
+    ("EPOLLET", 1 << 31),
+    ("EPOLL_CLOEXEC", 0o2000000),
 ];
 
 /// The Python half: fd conversion, `select()`'s result lists, `poll`.
@@ -120,6 +135,79 @@ class poll:
 
 
 
+class epoll:
+    """select.epoll(sizehint=-1, flags=0): an edge- or level-triggered
+    epoll(7) instance."""
+
+    def __init__(self, sizehint=-1, flags=0):
+        if sizehint == -1:
+            sizehint = 31
+        elif sizehint <= 0:
+            raise ValueError("negative sizehint")
+        if flags and flags != EPOLL_CLOEXEC:
+            raise OSError(22, "Invalid argument")
+        self._epfd = _epoll_create()
+
+    @classmethod
+    def fromfd(cls, fd, /):
+        """Creates an epoll object from a file descriptor."""
+        self = cls.__new__(cls)
+        self._epfd = fd
+        return self
+
+    def _check(self):
+        if self._epfd < 0:
+            raise ValueError("I/O operation on closed epoll object")
+        return self._epfd
+
+    @property
+    def closed(self):
+        return self._epfd < 0
+
+    def close(self):
+        """Closes the epoll control file descriptor."""
+        fd = self._epfd
+        if fd >= 0:
+            self._epfd = -1
+            _close(fd)
+
+    def fileno(self):
+        return self._check()
+
+    def register(self, fd, eventmask=EPOLLIN | EPOLLPRI | EPOLLOUT):
+        _epoll_ctl(self._check(), 1, _fileno(fd), eventmask)
+
+    def modify(self, fd, eventmask):
+        _epoll_ctl(self._check(), 3, _fileno(fd), eventmask)
+
+    def unregister(self, fd):
+        _epoll_ctl(self._check(), 2, _fileno(fd), 0)
+
+    def poll(self, timeout=None, maxevents=-1):
+        epfd = self._check()
+        if timeout is None:
+            timeout = -1.0
+        elif not isinstance(timeout, (int, float)):
+            raise TypeError("timeout must be an integer or None")
+        if maxevents == -1:
+            maxevents = 1023
+        elif maxevents <= 0:
+            raise ValueError("maxevents must be greater than 0, got %d"
+                             % maxevents)
+        return _epoll_wait(epfd, timeout, maxevents)
+
+    def __enter__(self):
+        self._check()
+        return self
+
+    def __exit__(self, *args):
+        self.close()
+
+    def __del__(self):
+        if self.__dict__.get('_epfd', -1) >= 0:
+            self.close()
+
+
 def _event_mask(mask):
     if not isinstance(mask, int):
         mask = mask.__index__()
@@ -135,8 +223,14 @@ pub(crate) fn init<H: Heap>(vm: &mut Vm<H>, _name: &str, ms: usize) -> PyResult<
     for &(n, v) in POLL_CONSTANTS {
         vm.module_set(vm.st(ms), n, Value::int(v))?;
     }
-    let fns: &[(&'static str, NativeFn<H>)] =
-        &[("_select", select_fds::<H>), ("_poll", poll_fds::<H>)];
+    let fns: &[(&'static str, NativeFn<H>)] = &[
+        ("_select", select_fds::<H>),
+        ("_poll", poll_fds::<H>),
+        ("_epoll_create", epoll_create::<H>),
+        ("_epoll_ctl", epoll_ctl::<H>),
+        ("_epoll_wait", epoll_wait::<H>),
+        ("_close", close_fd::<H>),
+    ];
     for &(n, f) in fns {
         vm.module_fn(ms, n, f)?;
     }
@@ -292,4 +386,85 @@ fn poll_fds<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     let l = vm.st(ls);
     vm.truncate(ls);
     Ok(l)
+}
+
+/// `_epoll_create()`: a new close-on-exec epoll fd.
+fn epoll_create<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "epoll", 0, 0)?;
+    // SAFETY: epoll_create1(2) takes a plain flag word.
+    let fd = unsafe { libc::epoll_create1(libc::EPOLL_CLOEXEC) };
+    if fd < 0 {
+        return Err(last_os_error(vm));
+    }
+    Ok(Value::int(fd as i64))
+}
+
+/// `_epoll_ctl(epfd, op, fd, events)`: adds, removes or modifies `fd`.
+fn epoll_ctl<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "epoll_ctl", 4, 4)?;
+    let epfd = small_int(vm, vm.arg(a, 0))?;
+    let op = small_int(vm, vm.arg(a, 1))?;
+    let fd = small_int(vm, vm.arg(a, 2))?;
+    let mask = vm.index_int(vm.arg(a, 3))?;
+    let mut ev = libc::epoll_event {
+        events: mask as u32,
+        u64: fd as u64,
+    };
+    // SAFETY: `ev` is a live epoll_event (ignored for EPOLL_CTL_DEL).
+    if unsafe { libc::epoll_ctl(epfd, op, fd, &mut ev) } < 0 {
+        return Err(last_os_error(vm));
+    }
+    Ok(Value::NONE)
+}
+
+/// `_epoll_wait(epfd, timeout_secs, maxevents)`: waits (timeout < 0:
+/// without limit) and returns a list of `(fd, events)`.
+fn epoll_wait<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "poll", 3, 3)?;
+    let epfd = small_int(vm, vm.arg(a, 0))?;
+    let secs = vm.as_f64(vm.arg(a, 1))?.unwrap_or(-1.0);
+    let maxevents = small_int(vm, vm.arg(a, 2))?.max(1);
+    let mut evs = vec![libc::epoll_event { events: 0, u64: 0 }; maxevents as usize];
+    let n = wait_retrying(vm, Deadline::after(Some(secs)), |left| {
+        let ms = left.map_or(-1, |d| {
+            let ms = d.as_micros().div_ceil(1000);
+            ms.min(i32::MAX as u128) as i32
+        });
+        // SAFETY: `evs` is a live array of `maxevents` events.
+        unsafe { libc::epoll_wait(epfd, evs.as_mut_ptr(), maxevents, ms) }
+    })?;
+    let l = vm.new_list(n as usize)?;
+    let ls = vm.push(l);
+    for e in &evs[..n as usize] {
+        let (fd, events) = (e.u64 as i64, e.events as i64);
+        let pair = vm.new_tuple(&[Value::int(fd), Value::int(events)])?;
+        vm.list_append(vm.st(ls), pair)?;
+    }
+    let l = vm.st(ls);
+    vm.truncate(ls);
+    Ok(l)
+}
+
+/// `_close(fd)`: closes an epoll fd.
+fn close_fd<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    vm.check_args(a, "close", 1, 1)?;
+    let fd = small_int(vm, vm.arg(a, 0))?;
+    // SAFETY: closing an fd this module opened.
+    if unsafe { libc::close(fd) } < 0 {
+        return Err(last_os_error(vm));
+    }
+    Ok(Value::NONE)
+}
+
+/// An int argument as a C int.
+fn small_int<H: Heap>(vm: &mut Vm<H>, v: Value) -> PyResult<i32> {
+    let i = vm.index_int(v)?;
+    i32::try_from(i).map_err(|_| vm.value_error("file descriptor out of range"))
+}
+
+/// The OSError for the current errno.
+fn last_os_error<H: Heap>(vm: &mut Vm<H>) -> Exc {
+    // SAFETY: errno is thread-local and valid for the thread's life.
+    let e = unsafe { *libc::__errno_location() };
+    raise_os_error(vm, e, Value::NULL, Value::NULL)
 }
