@@ -240,8 +240,16 @@ impl<H: Heap> Vm<H> {
         self.module_fn(ms, "time", time_time::<H>)?;
         self.module_fn(ms, "perf_counter", time_perf_counter::<H>)?;
         self.module_fn(ms, "monotonic", time_perf_counter::<H>)?;
-        self.module_fn(ms, "process_time", time_perf_counter::<H>)?;
         self.module_fn(ms, "perf_counter_ns", time_perf_counter_ns::<H>)?;
+        self.module_fn(ms, "monotonic_ns", time_perf_counter_ns::<H>)?;
+        {
+            use crate::stdlib::clocks;
+            self.module_fn(ms, "process_time", clocks::process_time::<H>)?;
+            self.module_fn(ms, "process_time_ns", clocks::process_time_ns::<H>)?;
+            self.module_fn(ms, "thread_time", clocks::thread_time::<H>)?;
+            self.module_fn(ms, "thread_time_ns", clocks::thread_time_ns::<H>)?;
+            self.module_fn(ms, "get_clock_info", clocks::get_clock_info::<H>)?;
+        }
         self.module_fn(ms, "time_ns", time_time_ns::<H>)?;
         self.module_fn(ms, "sleep", time_sleep::<H>)?;
         // struct_time and the calendar functions: frozen Python.

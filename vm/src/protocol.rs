@@ -843,6 +843,36 @@ impl<H: Heap> Vm<H> {
         r
     }
 
+    /// `del ba[index]` and `del ba[slice]`.
+    fn bytearray_delete(&mut self, ba: Value, key: Value) -> PyResult<()> {
+        let mut data = self.byte_contents(ba).unwrap_or_default();
+        if key.is_obj() && object::kind(key.as_obj()) == Kind::Slice {
+            let mark = self.push(ba);
+            let indices = self.slice_indices(key, data.len());
+            let ba = self.st(mark);
+            self.truncate(mark);
+            let (start, _, step, count) = indices?;
+            let mut gone = vec![false; data.len()];
+            for k in 0..count {
+                gone[(start + k as i64 * step) as usize] = true;
+            }
+            let mut i = 0;
+            data.retain(|_| {
+                i += 1;
+                !gone[i - 1]
+            });
+            object::set_word(ba.as_obj(), field::BA_LEN, 0);
+            return self.bytearray_extend(ba, &data);
+        }
+        let mark = self.push(ba);
+        let i = self.seq_index(key, data.len(), "bytearray");
+        let ba = self.st(mark);
+        self.truncate(mark);
+        data.remove(i?);
+        object::set_word(ba.as_obj(), field::BA_LEN, 0);
+        self.bytearray_extend(ba, &data)
+    }
+
     fn list_set_slice(&mut self, l: Value, key: Value, v: Value) -> PyResult<()> {
         let mark = self.push(l);
         let key_slot = self.push(key);
@@ -933,6 +963,7 @@ impl<H: Heap> Vm<H> {
                     self.list_remove_at(obj, i);
                     return Ok(());
                 }
+                Kind::ByteArray => return self.bytearray_delete(obj, key),
                 Kind::Dict => {
                     if self.dict_del_item(obj, key)? {
                         return Ok(());
@@ -1931,14 +1962,10 @@ pub fn str_repr(s: &str) -> String {
     out
 }
 
+/// Does `repr` show `c` as itself? CPython's rule: not in the Unicode
+/// categories Cc, Cf, Cs, Co, Cn, Zl, Zp or Zs (space apart).
 fn is_printable(c: char) -> bool {
-    let u = c as u32;
-    !(0x80..0xa0).contains(&u)
-        && u != 0xad
-        && !(0xd800..0xe000).contains(&u)
-        && !c.is_control()
-        && c != '\u{2028}'
-        && c != '\u{2029}'
+    c.is_ascii() || rustpython_unicode::classify::is_repr_printable(c)
 }
 
 /// Escapes every non-ASCII character the way `ascii()` does.

@@ -1071,26 +1071,57 @@ fn build_class<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 /// object keeps the source; running it compiles again (heaplab's code
 /// objects are not first-class values).
 fn compile<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    vm.check_kwargs(
-        a,
-        "compile",
-        &[
-            "source",
-            "filename",
-            "mode",
-            "flags",
-            "dont_inherit",
-            "optimize",
-        ],
-    )?;
-    vm.check_count(a, "compile", 3, 6)?;
-    let src = vm.arg(a, 0);
+    const PARAMS: [&str; 6] = [
+        "source",
+        "filename",
+        "mode",
+        "flags",
+        "dont_inherit",
+        "optimize",
+    ];
+    /// `flags` bit asking for the AST instead of code (`ast.PyCF_ONLY_AST`).
+    const ONLY_AST: i64 = 0x400;
+    let mut allowed = PARAMS.to_vec();
+    allowed.push("_feature_version");
+    vm.check_kwargs(a, "compile", &allowed)?;
+    vm.check_count(a, "compile", 0, 6)?;
+    // Each parameter, passed by position or by keyword.
+    let param = |vm: &Vm<H>, i: usize| match i < a.n {
+        true => Some(vm.arg(a, i)),
+        false => vm.kwarg(a, PARAMS[i]),
+    };
+    for (i, name) in PARAMS[..3].iter().enumerate() {
+        if param(vm, i).is_none() {
+            let msg = format!(
+                "compile() missing required argument '{name}' (pos {})",
+                i + 1
+            );
+            return Err(vm.type_error(&msg));
+        }
+    }
+    // Each read fresh from its stack slot: the conversions before it may
+    // run code, and collections move objects.
+    let flags = match param(vm, 3) {
+        Some(v) => vm.index_int(v)?,
+        None => 0,
+    };
+    let filename = vm.str_string(param(vm, 1).unwrap_or(Value::NONE))?;
+    let mode = vm.str_string(param(vm, 2).unwrap_or(Value::NONE))?;
+    let src = param(vm, 0).unwrap_or(Value::NONE);
     let text = match vm.byte_contents(src) {
         Some(b) => String::from_utf8_lossy(&b).into_owned(),
-        None => vm.str_string(src)?,
+        None if vm.isinstance_idx(src, T_STR) => vm.str_string(src)?,
+        // An AST object (`_ast.AST`): compiled from `ast.unparse` of it, so
+        // the code's line numbers are those of the unparsed text, not the
+        // tree's `lineno` attributes.
+        None => match crate::stdlib::ast::tree_source(vm, src, &mode, flags & ONLY_AST != 0)? {
+            Ok(text) => text,
+            Err(tree) => return Ok(tree),
+        },
     };
-    let filename = vm.str_string(vm.arg(a, 1))?;
-    let mode = vm.str_string(vm.arg(a, 2))?;
+    if flags & ONLY_AST != 0 {
+        return crate::stdlib::ast::parse_to_ast(vm, &text, &filename, &mode);
+    }
     let checked = match mode.as_str() {
         "exec" | "single" => crate::compiler::compile_module(&text, &filename, &mut vm.interner),
         "eval" => crate::compiler::compile_eval(&text, &filename, &mut vm.interner),
@@ -1106,8 +1137,9 @@ fn compile<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
         ("co_filename", &filename),
         ("_mode", &mode),
     ] {
-        let v = vm.new_str(value)?;
+        // Interned first: interning may allocate, and `v` is not rooted.
         let sym = vm.intern(attr);
+        let v = vm.new_str(value)?;
         vm.setattr(vm.st(cs), sym, v)?;
     }
     let code = vm.st(cs);

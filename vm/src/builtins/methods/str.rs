@@ -36,8 +36,9 @@ pub(super) fn install<H: Heap>(vm: &mut Vm<H>) {
         ("title", title::<H>),
         ("swapcase", swapcase::<H>),
         ("isdigit", isdigit::<H>),
-        ("isdecimal", isdigit::<H>),
-        ("isnumeric", isdigit::<H>),
+        ("isdecimal", isdecimal::<H>),
+        ("isnumeric", isnumeric::<H>),
+        ("isprintable", isprintable::<H>),
         ("isalpha", isalpha::<H>),
         ("isalnum", isalnum::<H>),
         ("isspace", isspace::<H>),
@@ -642,10 +643,33 @@ fn pred<H: Heap>(vm: &mut Vm<H>, a: Args, name: &str, f: fn(&str) -> bool) -> Py
     Ok(Value::bool(f(&s)))
 }
 
+// The digit classes and printability follow the Unicode database
+// (`rustpython_unicode::classify`, the data behind `unicodedata`).
+
 fn isdigit<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    use rustpython_unicode::classify::is_digit;
     pred(vm, a, "isdigit", |s| {
-        !s.is_empty() && s.chars().all(|c| c.is_numeric())
+        !s.is_empty() && s.chars().all(is_digit)
     })
+}
+
+fn isdecimal<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    use rustpython_unicode::classify::is_decimal;
+    pred(vm, a, "isdecimal", |s| {
+        !s.is_empty() && s.chars().all(is_decimal)
+    })
+}
+
+fn isnumeric<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    use rustpython_unicode::classify::is_numeric;
+    pred(vm, a, "isnumeric", |s| {
+        !s.is_empty() && s.chars().all(is_numeric)
+    })
+}
+
+fn isprintable<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    use rustpython_unicode::classify::is_printable;
+    pred(vm, a, "isprintable", |s| s.chars().all(is_printable))
 }
 
 fn isalpha<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
