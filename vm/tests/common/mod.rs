@@ -178,6 +178,16 @@ pub fn run(
     for (k, v) in env {
         cmd.env(k, v);
     }
+    // The expected outputs come from CPython started with SIGINT at its
+    // default action; a test run started as a background job inherits it
+    // ignored (and `signal.getsignal(SIGINT)` then reports SIG_IGN).
+    // SAFETY: `signal` is async-signal-safe, as a `pre_exec` hook requires.
+    unsafe {
+        std::os::unix::process::CommandExt::pre_exec(&mut cmd, || {
+            libc::signal(libc::SIGINT, libc::SIG_DFL);
+            Ok(())
+        });
+    }
     cmd.stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped());
     let mut child = cmd.spawn().expect("spawn heaplab");

@@ -231,22 +231,26 @@ fn union<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 }
 
 fn intersection<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    let mut cur = vm.arg(a, 0);
-    let mark = vm.rt.sp;
+    // The intersection so far lives in a stack slot: `as_set` and
+    // `filtered` allocate, and the collector may move it.
+    let cur = vm.push(vm.arg(a, 0));
     for i in 1..a.n {
         let o = as_set(vm, vm.arg(a, i))?;
         let os = vm.push(o);
-        cur = filtered(vm, vm.arg(a, 0), cur, &mut |vm, x| {
+        let next = filtered(vm, vm.arg(a, 0), vm.st(cur), &mut |vm, x| {
             let o = vm.st(os);
             vm.set_contains(o, x)
         })?;
-        vm.push(cur);
+        vm.set_st(cur, next);
+        vm.truncate(os);
     }
     if a.n == 1 {
-        cur = filtered(vm, cur, cur, &mut |_, _| Ok(true))?;
+        let all = filtered(vm, vm.st(cur), vm.st(cur), &mut |_, _| Ok(true))?;
+        vm.set_st(cur, all);
     }
-    vm.truncate(mark);
-    Ok(cur)
+    let r = vm.st(cur);
+    vm.truncate(cur);
+    Ok(r)
 }
 
 fn difference<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
