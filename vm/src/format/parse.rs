@@ -31,8 +31,9 @@ pub(crate) fn unicode_decimal(c: char) -> Option<u32> {
 
 /// CPython's `_PyUnicode_TransformDecimalAndSpaceToASCII`: non-ASCII
 /// whitespace becomes a space, non-ASCII decimal digits become ASCII
-/// digits; any other non-ASCII character makes the text invalid.
-fn to_ascii_numeric(s: &str) -> Option<Cow<'_, str>> {
+/// digits; any other non-ASCII character makes the text invalid (`None`).
+/// What `int()`, `float()` and `complex()` accept.
+pub(crate) fn to_ascii_numeric(s: &str) -> Option<Cow<'_, str>> {
     if s.is_ascii() {
         return Some(Cow::Borrowed(s));
     }

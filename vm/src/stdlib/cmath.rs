@@ -193,21 +193,10 @@ fn cmath_rect<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
 
 /// `isclose(a, b, *, rel_tol=1e-09, abs_tol=0.0)`.
 fn cmath_isclose<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    vm.check_kwargs(a, "isclose", &["a", "b", "rel_tol", "abs_tol"])?;
-    vm.check_count(a, "isclose", 2, 2)?;
-    let x = complex_arg(vm, vm.arg(a, 0))?;
-    let y = complex_arg(vm, vm.arg(a, 1))?;
-    let rel_tol = match vm.kwarg(a, "rel_tol") {
-        Some(v) => real_arg(vm, v)?,
-        None => 1e-9,
-    };
-    let abs_tol = match vm.kwarg(a, "abs_tol") {
-        Some(v) => real_arg(vm, v)?,
-        None => 0.0,
-    };
-    if rel_tol < 0.0 || abs_tol < 0.0 {
-        return Err(vm.value_error("tolerances must be non-negative"));
-    }
+    use crate::stdlib::math::{isclose_operand, isclose_tolerances};
+    let (rel_tol, abs_tol) = isclose_tolerances(vm, a)?;
+    let x = complex_arg(vm, isclose_operand(vm, a, 0).unwrap_or(Value::NONE))?;
+    let y = complex_arg(vm, isclose_operand(vm, a, 1).unwrap_or(Value::NONE))?;
     if x == y {
         return Ok(Value::TRUE);
     }

@@ -564,12 +564,21 @@ fn round_partials(partials: &[f64]) -> f64 {
     hi
 }
 
-/// `isclose(a, b, *, rel_tol=1e-09, abs_tol=0.0)`.
-fn math_isclose<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    vm.check_kwargs(a, "isclose", &["rel_tol", "abs_tol"])?;
-    vm.check_count(a, "isclose", 2, 2)?;
-    let x = f64_arg(vm, vm.arg(a, 0))?;
-    let y = f64_arg(vm, vm.arg(a, 1))?;
+/// The arguments of `isclose(a, b, *, rel_tol=1e-09, abs_tol=0.0)`, for
+/// math's and cmath's: checks them and returns the tolerances; the
+/// operands are then read with [`isclose_operand`].
+pub(crate) fn isclose_tolerances<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult<(f64, f64)> {
+    vm.check_kwargs(a, "isclose", &["a", "b", "rel_tol", "abs_tol"])?;
+    vm.check_count(a, "isclose", 0, 2)?;
+    for (i, name) in ["a", "b"].into_iter().enumerate() {
+        if isclose_operand(vm, a, i).is_none() {
+            let msg = format!(
+                "isclose() missing required argument '{name}' (pos {})",
+                i + 1
+            );
+            return Err(vm.type_error(&msg));
+        }
+    }
     let rel = match vm.kwarg(a, "rel_tol") {
         Some(v) => f64_arg(vm, v)?,
         None => 1e-9,
@@ -581,6 +590,23 @@ fn math_isclose<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     if rel < 0.0 || abs < 0.0 {
         return Err(vm.value_error("tolerances must be non-negative"));
     }
+    Ok((rel, abs))
+}
+
+/// Operand `i` (0: `a`, 1: `b`) of `isclose`, by position or keyword.
+pub(crate) fn isclose_operand<H: Heap>(vm: &Vm<H>, a: Args, i: usize) -> Option<Value> {
+    if i < a.n {
+        Some(vm.arg(a, i))
+    } else {
+        vm.kwarg(a, ["a", "b"][i])
+    }
+}
+
+/// `isclose(a, b, *, rel_tol=1e-09, abs_tol=0.0)`.
+fn math_isclose<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
+    let (rel, abs) = isclose_tolerances(vm, a)?;
+    let x = f64_arg(vm, isclose_operand(vm, a, 0).unwrap_or(Value::NONE))?;
+    let y = f64_arg(vm, isclose_operand(vm, a, 1).unwrap_or(Value::NONE))?;
     if x == y {
         return Ok(Value::TRUE);
     }

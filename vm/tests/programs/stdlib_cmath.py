@@ -96,3 +96,12 @@ class I:
 
 
 print(cmath.sqrt(Z()), cmath.sqrt(F()), cmath.sqrt(I()), cmath.phase(Z()), cmath.sqrt(10**20))
+
+# isclose takes a and b by keyword too (math's and cmath's share the checks).
+print(math.isclose(a=1, b=1.0), cmath.isclose(a=1, b=1))
+for f in (lambda: math.isclose(1), lambda: cmath.isclose(b=1), lambda: math.isclose(1, 1, rel_tol=-1)):
+    try:
+        f()
+    except Exception as e:
+        print(type(e).__name__, e)
+print(complex(" \u0661+\u0662j "), {1, 2}.isdisjoint([3]), {1}.isdisjoint((1,)))

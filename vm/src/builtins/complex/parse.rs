@@ -6,7 +6,6 @@
 //! only between digits, as in numeric literals.
 
 use super::arith::C64;
-use crate::format::parse::unicode_decimal;
 
 /// Why a text is not a complex.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,19 +20,7 @@ pub(crate) enum ParseError {
 /// Parses `text` as `complex()` does.
 pub(crate) fn parse_complex(text: &str) -> Result<C64, ParseError> {
     let e = ParseError::Malformed;
-    let ascii: String = text
-        .chars()
-        .map(|c| {
-            if c.is_ascii() {
-                Some(c)
-            } else if c.is_whitespace() {
-                Some(' ')
-            } else {
-                unicode_decimal(c).and_then(|d| char::from_digit(d, 10))
-            }
-        })
-        .collect::<Option<String>>()
-        .ok_or(e)?;
+    let ascii = crate::format::parse::to_ascii_numeric(text).ok_or(e)?;
     let s = remove_underscores(&ascii).ok_or(ParseError::Underscore)?;
     let b = s.as_bytes();
     let mut i = skip_space(b, 0);

@@ -38,7 +38,7 @@ pub(super) fn install<H: Heap>(vm: &mut Vm<H>) {
     vm.def_method(T_SET, "intersection_update", intersection_update::<H>);
     vm.def_method(T_SET, "difference_update", difference_update::<H>);
     for t in [T_DICT_KEYS, T_DICT_ITEMS] {
-        vm.def_method(t, "isdisjoint", view_isdisjoint::<H>);
+        vm.def_method(t, "isdisjoint", isdisjoint::<H>);
     }
     vm.def_method(
         T_SET,
@@ -313,22 +313,8 @@ fn issuperset<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     subset_of(vm, vm.arg(a, 1), vm.arg(a, 0)).map(Value::bool)
 }
 
+/// `isdisjoint(iterable)` of sets and of the keys and items views.
 fn isdisjoint<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
-    vm.check_args(a, "isdisjoint", 2, 2)?;
-    let it = vm.get_iter(vm.arg(a, 1))?;
-    let its = vm.push(it);
-    while let Some(x) = vm.iter_next(its)? {
-        if vm.set_contains(vm.arg(a, 0), x)? {
-            vm.truncate(its);
-            return Ok(Value::FALSE);
-        }
-    }
-    vm.truncate(its);
-    Ok(Value::TRUE)
-}
-
-/// `view.isdisjoint(iterable)` for the keys and items views.
-fn view_isdisjoint<H: Heap>(vm: &mut Vm<H>, a: Args) -> PyResult {
     vm.check_args(a, "isdisjoint", 2, 2)?;
     let it = vm.get_iter(vm.arg(a, 1))?;
     let its = vm.push(it);
